@@ -1,0 +1,24 @@
+import { z } from "zod";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Context } from "../shared/context.ts";
+import { callerOf } from "../server/app.ts";
+import { requireRole } from "../auth/principal.ts";
+import { listAudit, verifyAudit } from "./store.ts";
+
+const tags = ["audit"];
+
+export const auditRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
+  app.get("/audit", {
+    schema: { tags, querystring: z.strictObject({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
+  }, async (req) => {
+    requireRole(callerOf(req), "auditor");
+    const records = await listAudit(ctx.store.db, req.query.after, req.query.limit);
+    return { records, next: records.length === req.query.limit ? records[records.length - 1]!.seq : null };
+  });
+
+  app.get("/audit/verify", { schema: { tags } }, async (req) => {
+    requireRole(callerOf(req), "auditor");
+    const anchor = ctx.anchor.read();
+    return { ...(await verifyAudit(ctx.store.db, anchor)), anchor: anchor ? { ...anchor, location: ctx.anchor.location } : null };
+  });
+};

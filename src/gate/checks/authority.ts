@@ -1,0 +1,102 @@
+// Who may decide: the decision-authority matrix (authority.yaml). Every rule that spoke is one reason,
+// coded by that rule's own outcome; when none spoke, one reason for the default (ruleId "default").
+import type { AuthorityOutcome, AuthorityRule, ConditionInput } from "../../governance/bundle.ts";
+import { evaluateAuthority } from "../../governance/authority.ts";
+import type { ReviewerRole } from "../../shared/vocabulary.ts";
+import type { Reason, ReasonCode } from "../reasons.ts";
+import type { CheckResult } from "../verdict.ts";
+import { formatList } from "./format.ts";
+import type { GateInput } from "./input.ts";
+
+/** The authority check's finding plus what decide() needs to route a confirmation. */
+export interface AuthorityCheckResult extends CheckResult {
+  outcome: AuthorityOutcome;
+  reviewers: readonly ReviewerRole[];
+}
+
+function codeOf(outcome: AuthorityOutcome): ReasonCode {
+  switch (outcome) {
+    case "autonomous":
+      return "AUTHORITY_AUTONOMOUS";
+    case "confirm":
+      return "AUTHORITY_CONFIRM";
+    case "forbidden":
+      return "AUTHORITY_FORBIDDEN";
+    default: {
+      const unreachable: never = outcome;
+      throw new Error(`unknown authority outcome ${String(unreachable)}`);
+    }
+  }
+}
+
+function ruleSentence(rule: AuthorityRule, what: string): string {
+  switch (rule.outcome) {
+    case "autonomous":
+      return `Rule ${rule.id} lets ${what} go without review`;
+    case "confirm":
+      return `Rule ${rule.id} requires confirmation of ${what} by ${formatList(rule.reviewers)}`;
+    case "forbidden":
+      return `Rule ${rule.id} forbids ${what}`;
+    default: {
+      const unreachable: never = rule.outcome;
+      throw new Error(`unknown authority outcome ${String(unreachable)}`);
+    }
+  }
+}
+
+/**
+ * What the CEL conditions see. The snapshot's views are passed as they are (no copies on the hot
+ * path): each is a structural superset of the declared shape, and conditions are type-checked at load
+ * against the declared fields only.
+ */
+function conditionInput({ proposal, snapshot, channel, now }: GateInput): ConditionInput {
+  return {
+    proposal: {
+      action: proposal.action,
+      purpose: proposal.purpose,
+      channel,
+      confidence: proposal.confidence,
+      expectedValue: proposal.expectedValue,
+      assetId: proposal.assetId,
+    },
+    hcp: snapshot.hcp,
+    agent: snapshot.agent,
+    content: snapshot.asset,
+    now,
+  };
+}
+
+export function checkAuthority(input: GateInput): AuthorityCheckResult {
+  const matrix = input.bundle.authority;
+  const verdict = evaluateAuthority(matrix, conditionInput(input));
+  const what = `${input.proposal.action} for ${input.proposal.purpose} purpose`;
+
+  let reasons: Reason[];
+  let rules: string[];
+  if (verdict.defaulted) {
+    reasons = [
+      {
+        code: codeOf(matrix.default),
+        message: `No authority rule matched ${what}; the default (${matrix.default}) applies`,
+        ruleId: "default",
+      },
+    ];
+    rules = ["default"];
+  } else {
+    reasons = new Array<Reason>(verdict.spoke.length);
+    rules = new Array<string>(verdict.spoke.length);
+    for (let i = 0; i < verdict.spoke.length; i++) {
+      const rule = verdict.spoke[i]!;
+      reasons[i] = { code: codeOf(rule.outcome), message: rule.reason ?? ruleSentence(rule, what), ruleId: rule.id };
+      rules[i] = rule.id;
+    }
+  }
+  return {
+    check: "authority",
+    status: verdict.outcome === "autonomous" ? "pass" : verdict.outcome === "confirm" ? "hold" : "fail",
+    reasons,
+    evidence: { outcome: verdict.outcome, rules, reviewers: verdict.reviewers },
+    outcome: verdict.outcome,
+    reviewers: verdict.reviewers,
+  };
+}

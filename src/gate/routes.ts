@@ -1,0 +1,72 @@
+import { z } from "zod";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Context } from "../shared/context.ts";
+import { callerOf } from "../server/app.ts";
+import { actorOf, requireAgent, requireRole } from "../auth/principal.ts";
+import { forbidden, invalid } from "../shared/errors.ts";
+import { ProposalBodySchema } from "./proposal.ts";
+import { getDecision, listDecisions, propose, proposeBatch, type BatchItem } from "./service.ts";
+import { OUTCOMES } from "./verdict.ts";
+import { agentOnly } from "../server/guards.ts";
+
+const tags = ["proposals"];
+const BatchSchema = z.strictObject({
+  proposals: z.array(ProposalBodySchema.extend({ agentId: z.string().min(1).max(200).optional() })).min(1).max(500),
+});
+const DecisionsQuery = z.strictObject({
+  agentId: z.string().max(200).optional(),
+  hcpId: z.string().max(200).optional(),
+  outcome: z.enum(OUTCOMES).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const proposalRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
+  app.post("/proposals", { preValidation: agentOnly, schema: { tags, body: ProposalBodySchema } }, async (req) => {
+    const agent = requireAgent(callerOf(req));
+    return propose(ctx, agent.id, req.body);
+  });
+
+  // An agent batches its own proposals; an orchestrating person (agent_owner) may batch several agents'.
+  app.post("/proposals/batch", { schema: { tags, body: BatchSchema } }, async (req) => {
+    const caller = callerOf(req);
+    let items: BatchItem[];
+    if (caller.kind === "agent") {
+      items = req.body.proposals.map(({ agentId, ...body }, i) => {
+        if (agentId !== undefined && agentId !== caller.id) throw forbidden(`proposals[${i}].agentId: an agent key may only propose for its own agent`);
+        return { agentId: caller.id, body };
+      });
+    } else {
+      requireRole(caller, "agent_owner");
+      items = req.body.proposals.map(({ agentId, ...body }, i) => {
+        if (!agentId) throw invalid("each proposal of a batch sent by a person names its agentId", [{ field: `proposals[${i}].agentId`, message: "required" }]);
+        return { agentId, body };
+      });
+    }
+    const keys = new Set<string>();
+    items.forEach((it, i) => {
+      const k = `${it.agentId}\u0000${it.body.idempotencyKey}`;
+      if (keys.has(k)) throw invalid("an idempotency key appears twice in one batch", [{ field: `proposals[${i}].idempotencyKey`, message: "duplicate in this batch" }]);
+      keys.add(k);
+    });
+    return { decisions: await proposeBatch(ctx, actorOf(caller), items) };
+  });
+
+  app.get("/decisions/:id", { schema: { tags: ["decisions"], params: z.strictObject({ id: z.string().min(1).max(200) }) } }, async (req) => {
+    const caller = callerOf(req);
+    const decision = await getDecision(ctx.store.db, req.params.id);
+    // An agent reads only its own decisions; to it, another agent's decision does not exist.
+    if (caller.kind === "agent" && decision.agentId !== caller.id) throw forbidden("an agent may read only its own decisions");
+    return decision;
+  });
+
+  app.get("/decisions", { schema: { tags: ["decisions"], querystring: DecisionsQuery } }, async (req) => {
+    const caller = callerOf(req);
+    const q = { ...req.query };
+    if (caller.kind === "agent") {
+      if (q.agentId && q.agentId !== caller.id) throw forbidden("an agent may read only its own decisions");
+      q.agentId = caller.id;
+    }
+    return { decisions: await listDecisions(ctx.store.db, q) };
+  });
+};

@@ -1,0 +1,203 @@
+// The decision service: idempotency, then load -> decide -> commit under the HCP's lock, with the
+// decision, its audit record and its consequence (outbox item | review | schedule) in one transaction.
+import { createHash } from "node:crypto";
+import { write, type Context, type Write } from "../shared/context.ts";
+import { conflict, notFound } from "../shared/errors.ts";
+import { canonicalJson, parseJson } from "../shared/json.ts";
+import { newId } from "../shared/ids.ts";
+import { isUniqueViolation, lockHcp, type Db } from "../store/db.ts";
+import type { Bundle } from "../governance/bundle.ts";
+import type { ReviewerRole } from "../shared/vocabulary.ts";
+import { toProposal, type Proposal, type ProposalBody } from "./proposal.ts";
+import type { Touch } from "./snapshot.ts";
+import type { Verdict } from "./verdict.ts";
+import type { Reason } from "./reasons.ts";
+import { decide } from "./decide.ts";
+import { arbitrate, markConflictLost } from "./arbitration.ts";
+import { commitDelivery, loadSnapshot } from "./store.ts";
+import { openReview } from "../reviews/queue.ts";
+import { lockAssetForSend } from "../content/read-model.ts";
+
+/** What an agent gets back (API.md), plus enough to read it without another call. */
+export interface DecisionView {
+  id: string;
+  agentId: string;
+  hcpId: string;
+  action: string;
+  purpose: string;
+  channel: string;
+  assetId: string | null;
+  idempotencyKey: string;
+  outcome: Verdict["outcome"];
+  reasons: Reason[];
+  bundleVersion: string;
+  decidedAt: string;
+  scheduledFor?: string;
+  reviewId?: string;
+  reviewers?: ReviewerRole[];
+}
+
+export function requestHash(body: ProposalBody): string {
+  return createHash("sha256").update(canonicalJson(body)).digest("hex");
+}
+
+type DecisionRow = NonNullable<Awaited<ReturnType<typeof findByKey>>>;
+const findByKey = (db: Db | Write["trx"], agentId: string, key: string) =>
+  db.selectFrom("decisions").selectAll().where("agent_id", "=", agentId).where("idempotency_key", "=", key).executeTakeFirst();
+
+export function toView(row: DecisionRow): DecisionView {
+  const view: DecisionView = {
+    id: row.id, agentId: row.agent_id, hcpId: row.hcp_id, action: row.action, purpose: row.purpose, channel: row.channel,
+    assetId: row.asset_id, idempotencyKey: row.idempotency_key, outcome: row.outcome as Verdict["outcome"],
+    reasons: parseJson<Reason[]>(row.reasons, []), bundleVersion: row.bundle_version, decidedAt: row.decided_at,
+  };
+  if (row.scheduled_for) view.scheduledFor = row.scheduled_for;
+  if (row.review_id) view.reviewId = row.review_id;
+  if (row.reviewers) view.reviewers = parseJson<ReviewerRole[]>(row.reviewers, []);
+  return view;
+}
+
+/** Same key and same body: the stored decision. Same key, other body: 409. Unknown key: null. */
+function replay(row: DecisionRow | undefined, hash: string): DecisionView | null {
+  if (!row) return null;
+  if (row.request_hash !== hash) {
+    throw conflict("IDEMPOTENCY_KEY_REUSED", `idempotency key '${row.idempotency_key}' was already used with a different body (decision ${row.id})`, { decisionId: row.id });
+  }
+  return toView(row);
+}
+
+export async function propose(ctx: Context, agentId: string, body: ProposalBody): Promise<DecisionView> {
+  const hash = requestHash(body);
+  const earlier = replay(await findByKey(ctx.store.db, agentId, body.idempotencyKey), hash);
+  if (earlier) return earlier;
+  const bundle = await ctx.governance.refresh(ctx.store.db);
+  const proposal = toProposal(agentId, body);
+  try {
+    return await write(ctx, `agent:${agentId}`, async (w) => {
+      await lockHcp(ctx.store, w.trx, proposal.hcpId);
+      const raced = replay(await findByKey(w.trx, agentId, body.idempotencyKey), hash);
+      if (raced) return raced;
+      return decideAndRecord(ctx, w, proposal, hash, bundle, []);
+    });
+  } catch (error) {
+    // The same key raced in through another HCP's lock: the unique index settled it.
+    if (isUniqueViolation(error)) {
+      const settled = replay(await findByKey(ctx.store.db, agentId, body.idempotencyKey), hash);
+      if (settled) return settled;
+    }
+    throw error;
+  }
+}
+
+export interface BatchItem {
+  agentId: string;
+  body: ProposalBody;
+}
+
+/**
+ * Proposals competing for one HCP's contact capacity are decided together under that HCP's lock, in
+ * arbitration order (agent priority, then expected value); a loser is told it lost (CONFLICT_LOST).
+ */
+export async function proposeBatch(ctx: Context, actor: string, items: readonly BatchItem[]): Promise<DecisionView[]> {
+  const bundle = await ctx.governance.refresh(ctx.store.db);
+  const results: DecisionView[] = new Array(items.length);
+  const byHcp = new Map<string, number[]>();
+  items.forEach((item, i) => byHcp.set(item.body.hcpId, [...(byHcp.get(item.body.hcpId) ?? []), i]));
+
+  for (const [hcpId, indexes] of byHcp) {
+    await write(ctx, actor, async (w) => {
+      await lockHcp(ctx.store, w.trx, hcpId);
+      const priorities = new Map<string, number>();
+      for (const i of indexes) {
+        const agentId = items[i]!.agentId;
+        if (!priorities.has(agentId)) {
+          const agent = await w.trx.selectFrom("agents").select("priority").where("id", "=", agentId).executeTakeFirst();
+          priorities.set(agentId, agent?.priority ?? -1);
+        }
+      }
+      const order = arbitrate(
+        indexes.map((i) => ({ index: i, priority: priorities.get(items[i]!.agentId) ?? -1, expectedValue: items[i]!.body.expectedValue ?? null })),
+        bundle.contact.arbitration,
+      );
+      const rivals: Touch[] = [];
+      for (const { index } of order) {
+        const { agentId, body } = items[index]!;
+        const hash = requestHash(body);
+        const earlier = replay(await findByKey(w.trx, agentId, body.idempotencyKey), hash);
+        if (earlier) {
+          results[index] = earlier;
+          continue;
+        }
+        results[index] = await decideAndRecord(ctx, w, toProposal(agentId, body), hash, bundle, rivals);
+      }
+    });
+  }
+  return results;
+}
+
+async function decideAndRecord(ctx: Context, w: Write, proposal: Proposal, hash: string, bundle: Bundle, rivals: Touch[]): Promise<DecisionView> {
+  // A claim withdrawal racing this decision either commits first and is seen, or waits and then cancels it.
+  if (proposal.assetId) await lockAssetForSend(ctx.store, w.trx, proposal.assetId);
+  const now = ctx.clock.now();
+  const snapshot = await loadSnapshot(w.trx, proposal, bundle, now);
+  let verdict = decide(proposal, snapshot, bundle, now);
+  if (rivals.length > 0) {
+    // The snapshot already holds the touches this batch's winners committed; without them is the baseline.
+    const rivalIds = new Set(rivals.map((r) => r.decisionId));
+    const alone = decide(proposal, { ...snapshot, touches: snapshot.touches.filter((t) => !rivalIds.has(t.decisionId)) }, bundle, now);
+    verdict = markConflictLost(verdict, alone, rivals);
+  }
+  const id = newId("dec");
+  const reviewId = verdict.outcome === "pending_review" ? newId("rev") : null;
+  const reviewers = verdict.outcome === "pending_review" ? [...verdict.reviewers] : null;
+  const scheduledFor = verdict.outcome === "scheduled" ? verdict.scheduledFor.toISOString() : null;
+  const row: DecisionRow = {
+    id, agent_id: proposal.agentId, idempotency_key: proposal.idempotencyKey, request_hash: hash, hcp_id: proposal.hcpId,
+    action: proposal.action, channel: verdict.channel, purpose: proposal.purpose, asset_id: proposal.assetId,
+    outcome: verdict.outcome, initial_outcome: verdict.outcome, reasons: JSON.stringify(verdict.reasons), checks: JSON.stringify(verdict.checks),
+    reviewers: reviewers ? JSON.stringify(reviewers) : null, bundle_version: verdict.bundleVersion, decided_at: now.toISOString(),
+    scheduled_for: scheduledFor, review_id: reviewId, proposal: JSON.stringify(proposal), expected_value: proposal.expectedValue,
+    resolved_at: verdict.outcome === "pending_review" ? null : now.toISOString(), resolution: null,
+  };
+  await w.trx.insertInto("decisions").values(row).execute();
+  const touch = await commitDelivery(w.trx, id, proposal, verdict);
+  if (touch) rivals.push(touch);
+  if (reviewId && reviewers) await openReview(w, { id: reviewId, decisionId: id, agentId: proposal.agentId, hcpId: proposal.hcpId, roles: reviewers, now });
+  w.audit("decision.made", `decision:${id}`, {
+    agentId: proposal.agentId, hcpId: proposal.hcpId, action: proposal.action, purpose: proposal.purpose, assetId: proposal.assetId,
+    outcome: verdict.outcome, reasons: verdict.reasons, bundleVersion: verdict.bundleVersion, scheduledFor, reviewId,
+    inputs: verdict.checks.filter((c) => c.evidence).map((c) => ({ check: c.check, evidence: c.evidence })),
+  });
+  return toView(row);
+}
+
+export async function getDecision(db: Db, id: string) {
+  const row = await db.selectFrom("decisions").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row) throw notFound("decision", id);
+  return {
+    ...toView(row),
+    initialOutcome: row.initial_outcome,
+    checks: parseJson(row.checks, []),
+    proposal: parseJson(row.proposal, {}),
+    resolvedAt: row.resolved_at,
+    resolution: parseJson(row.resolution, null),
+  };
+}
+
+export interface DecisionQuery {
+  agentId?: string;
+  hcpId?: string;
+  outcome?: string;
+  since?: string;
+  limit: number;
+}
+
+export async function listDecisions(db: Db, q: DecisionQuery): Promise<DecisionView[]> {
+  let query = db.selectFrom("decisions").selectAll();
+  if (q.agentId) query = query.where("agent_id", "=", q.agentId);
+  if (q.hcpId) query = query.where("hcp_id", "=", q.hcpId);
+  if (q.outcome) query = query.where("outcome", "=", q.outcome);
+  if (q.since) query = query.where("decided_at", ">=", new Date(q.since).toISOString());
+  const rows = await query.orderBy("decided_at", "desc").orderBy("id", "desc").limit(q.limit).execute();
+  return rows.map(toView);
+}

@@ -1,0 +1,99 @@
+// The gate's I/O: load a snapshot for one proposal, and write what a verdict commits.
+import type { Tx } from "../store/db.ts";
+import type { Bundle } from "../governance/bundle.ts";
+import type { Proposal } from "./proposal.ts";
+import type { Snapshot, Touch, AgentStatus } from "./snapshot.ts";
+import type { Verdict } from "./verdict.ts";
+import type { Channel, ActionType, Market } from "../shared/vocabulary.ts";
+import { touchFor } from "./touches.ts";
+import { parseJson } from "../shared/json.ts";
+import { consentHistory, consentsInForce } from "../hcps/registry.ts";
+import { loadAssetView } from "../content/read-model.ts";
+
+/** How far back (and ahead, for scheduled touches) contact history matters under a bundle. */
+export function contactHorizonMs(bundle: Bundle): number {
+  let horizon = bundle.contact.minGapMs;
+  for (const cap of bundle.contact.caps) horizon = Math.max(horizon, cap.perMs);
+  return horizon;
+}
+
+export interface SnapshotOptions {
+  /** Replay as of a past moment: ignore consent recorded later and this decision's own touch. */
+  asOf?: { at: number; excludeDecisionId?: string };
+}
+
+export async function loadSnapshot(trx: Tx, proposal: Proposal, bundle: Bundle, now: Date, options: SnapshotOptions = {}): Promise<Snapshot> {
+  const nowMs = now.getTime();
+  const agentRow = await trx.selectFrom("agents").selectAll().where("id", "=", proposal.agentId).executeTakeFirst();
+  const hcpRow = await trx.selectFrom("hcps").selectAll().where("id", "=", proposal.hcpId).executeTakeFirst();
+
+  let consents: Snapshot["consents"] = [];
+  let touches: Touch[] = [];
+  let newestBySource: Record<string, number> = {};
+  if (hcpRow) {
+    const history = await consentHistory(trx, hcpRow.id);
+    const asOf = options.asOf?.at;
+    consents = consentsInForce(asOf === undefined ? history : history.filter((c) => Date.parse(c.recordedAt) <= asOf), nowMs);
+    const horizon = contactHorizonMs(bundle);
+    const rows = await trx.selectFrom("touches").select(["at", "channel", "exempt", "decision_id", "agent_id"])
+      .where("hcp_id", "=", hcpRow.id).where("cancelled", "=", 0)
+      .where("at", ">", new Date(nowMs - horizon).toISOString()).where("at", "<", new Date(nowMs + horizon).toISOString())
+      .execute();
+    touches = rows
+      .filter((t) => t.decision_id !== options.asOf?.excludeDecisionId)
+      .map((t) => ({ at: Date.parse(t.at), channel: t.channel as Channel, exempt: t.exempt === 1, decisionId: t.decision_id, agentId: t.agent_id }));
+    const sources = bundle.freshness.requires[proposal.action];
+    if (sources && sources.length > 0 && proposal.evidence.length === 0) {
+      const newest = await trx.selectFrom("events").select(["source", (eb) => eb.fn.max("occurred_at").as("newest")])
+        .where("hcp_id", "=", hcpRow.id).where("source", "in", [...sources]).groupBy("source").execute();
+      newestBySource = Object.fromEntries(newest.map((r) => [r.source, Date.parse(String(r.newest))]));
+    }
+  }
+
+  let evidence: Snapshot["evidence"] = [];
+  let missingEvidence: string[] = [];
+  if (proposal.evidence.length > 0) {
+    const rows = await trx.selectFrom("events").select(["id", "source", "occurred_at"]).where("id", "in", [...proposal.evidence]).execute();
+    evidence = rows.map((e) => ({ id: e.id, source: e.source, occurredAt: Date.parse(e.occurred_at) }));
+    const found = new Set(rows.map((e) => e.id));
+    missingEvidence = proposal.evidence.filter((id) => !found.has(id));
+  }
+
+  const asset = proposal.assetId ? await loadAssetView(trx, proposal.assetId) : null;
+  return {
+    agent: agentRow
+      ? {
+          id: agentRow.id, name: agentRow.name, owner: agentRow.owner, status: agentRow.status as AgentStatus, statusReason: agentRow.status_reason,
+          actions: parseJson<ActionType[]>(agentRow.actions, []), markets: parseJson<Market[]>(agentRow.markets, []), priority: agentRow.priority,
+        }
+      : null,
+    hcp: hcpRow
+      ? { id: hcpRow.id, market: hcpRow.market, timezone: hcpRow.timezone, specialty: hcpRow.specialty, segment: hcpRow.segment, attributes: parseJson(hcpRow.attributes, {}) }
+      : null,
+    consents,
+    asset,
+    assetFound: asset !== null,
+    touches,
+    evidence,
+    missingEvidence,
+    newestBySource,
+  };
+}
+
+/** Commits what an allowed or scheduled verdict implies: the HCP's touch and the outbox item. */
+export async function commitDelivery(trx: Tx, decisionId: string, proposal: Proposal, verdict: Verdict): Promise<Touch | null> {
+  const touch = touchFor(verdict, decisionId, proposal.agentId);
+  if (!touch) return null;
+  const atIso = new Date(touch.at).toISOString();
+  await trx.insertInto("touches").values({
+    decision_id: decisionId, hcp_id: proposal.hcpId, agent_id: proposal.agentId, channel: touch.channel, at: atIso, exempt: touch.exempt ? 1 : 0, cancelled: 0,
+  }).execute();
+  await trx.insertInto("outbox").values({
+    id: `out_${decisionId.slice(4)}`, decision_id: decisionId, agent_id: proposal.agentId, hcp_id: proposal.hcpId, channel: touch.channel,
+    action: proposal.action, asset_id: proposal.assetId,
+    payload: JSON.stringify({ decisionId, hcpId: proposal.hcpId, action: proposal.action, purpose: proposal.purpose, assetId: proposal.assetId, rationale: proposal.rationale }),
+    available_at: atIso, status: "pending", created_at: verdict.decidedAt.toISOString(), closed_at: null, closed_reason: null,
+  }).execute();
+  return touch;
+}
+

@@ -1,0 +1,121 @@
+// The compiled, validated governance bundle: what the gate decides under. Produced only by the loader
+// (load.ts), so a Bundle value is always one whose conditions compiled and type-checked.
+import type { ActionType, Channel, Market, Purpose, ReviewerRole } from "../shared/vocabulary.ts";
+
+export type AuthorityOutcome = "autonomous" | "confirm" | "forbidden";
+
+/** What a CEL condition sees. Absent content is passed as null and conditions on it are null-safe. */
+export interface ConditionInput {
+  proposal: {
+    action: ActionType;
+    purpose: Purpose;
+    channel: Channel;
+    confidence: number | null;
+    expectedValue: number | null;
+    assetId: string | null;
+  };
+  hcp: { id: string; market: Market; specialty: string; segment: string | null; attributes: Record<string, unknown> } | null;
+  agent: { id: string; owner: string; priority: number } | null;
+  content: { id: string; riskClass: "low" | "medium" | "high"; product: string | null; market: Market; channel: Channel } | null;
+  now: Date;
+}
+
+export interface Condition {
+  /** The CEL source as written in authority.yaml. */
+  source: string;
+  /** True when the condition holds; a runtime error (e.g. a field of absent content) counts as "does not hold". */
+  holds(input: ConditionInput): boolean;
+}
+
+export interface AuthorityRule {
+  id: string;
+  /** Each present list must contain the proposal's value; an absent list matches anything. */
+  when: {
+    action?: readonly ActionType[];
+    purpose?: readonly Purpose[];
+    channel?: readonly Channel[];
+    market?: readonly Market[];
+  };
+  condition: Condition | null;
+  outcome: AuthorityOutcome;
+  /** Required reviewers when outcome is `confirm`; empty otherwise. */
+  reviewers: readonly ReviewerRole[];
+  reason: string | null;
+}
+
+export interface AuthorityMatrix {
+  owner: string;
+  default: AuthorityOutcome;
+  rules: readonly AuthorityRule[];
+}
+
+export interface Cap {
+  /** `all` counts every channel together; otherwise only touches on `channel`. */
+  channel: Channel | "all";
+  max: number;
+  perMs: number;
+  /** As written, e.g. "email 2 per 7d" — used in reason messages. */
+  label: string;
+}
+
+export interface QuietHours {
+  /** Minutes after local midnight; `from` > `to` means the quiet period spans midnight. */
+  fromMinute: number;
+  toMinute: number;
+}
+
+export interface ContactPolicy {
+  caps: readonly Cap[];
+  minGapMs: number;
+  quietHours: QuietHours | null;
+  exemptPurposes: readonly Purpose[];
+  arbitration: readonly ("priority" | "expectedValue")[];
+}
+
+export type ConsentRegime = "opt_in" | "opt_out";
+
+export interface MarketRule {
+  code: Market;
+  timezone: string;
+  /** A channel missing here counts as opt_in. */
+  consent: Partial<Record<Channel, ConsentRegime>>;
+  language: string | null;
+}
+
+export interface FreshnessPolicy {
+  defaultMs: number;
+  actions: Partial<Record<ActionType, number>>;
+  /** Sources whose newest event an action relies on when the proposal names no evidence. */
+  requires: Partial<Record<ActionType, readonly string[]>>;
+}
+
+export interface BundleTestCase {
+  file: string;
+  name: string;
+  proposal: Partial<ConditionInput["proposal"]> & { action: ActionType; purpose?: Purpose };
+  hcp: { market: Market; specialty?: string; segment?: string | null };
+  agent?: { owner?: string; priority?: number };
+  content?: { riskClass?: "low" | "medium" | "high"; product?: string | null };
+  expect: { authority: AuthorityOutcome; reviewers?: readonly ReviewerRole[]; rules?: readonly string[] };
+}
+
+export interface Bundle {
+  /** Content hash of the files (sha256, hex): the version every decision records. */
+  version: string;
+  authority: AuthorityMatrix;
+  contact: ContactPolicy;
+  markets: Readonly<Record<Market, MarketRule>>;
+  freshness: FreshnessPolicy;
+  tests: readonly BundleTestCase[];
+  /** The source files as loaded, so the active bundle can be stored, shown and re-loaded. */
+  files: Readonly<Record<string, string>>;
+}
+
+/** A problem in a bundle file, pointing at the exact place. */
+export interface BundleError {
+  file: string;
+  line: number;
+  column: number;
+  field?: string;
+  message: string;
+}

@@ -1,0 +1,291 @@
+// The `if` of an authority rule: a CEL expression, parsed and type-checked once when the bundle loads,
+// evaluated for every proposal. A typo in a field name or a string compared with a number refuses the
+// bundle; at decision time a condition never throws, an evaluation error only means "does not hold".
+import { Environment, ParseError, type ASTNode } from "@marcbachmann/cel-js";
+import type { Condition, ConditionInput } from "./bundle.ts";
+
+export interface ConditionError {
+  message: string;
+  /** Where in the CEL source the library points (0-based); null when it gives no position. */
+  offset: number | null;
+}
+
+export type ConditionCompile = { ok: true; condition: Condition } | { ok: false; error: ConditionError };
+
+export interface ConditionCompiler {
+  compile(source: string): ConditionCompile;
+}
+
+// CEL sees the input through these views. They turn null into "field not set", so `has(hcp.segment)`
+// means what it says and reading an unset field is an error (the condition does not hold) instead of a
+// silent comparison with null, and they hand integers to CEL as BigInt, which is how it represents int.
+class ProposalView {
+  constructor(private readonly raw: ConditionInput["proposal"]) {}
+  get action() { return this.raw.action; }
+  get purpose() { return this.raw.purpose; }
+  get channel() { return this.raw.channel; }
+  get confidence() { return this.raw.confidence ?? undefined; }
+  get expectedValue() { return this.raw.expectedValue ?? undefined; }
+  get assetId() { return this.raw.assetId ?? undefined; }
+}
+
+class HcpView {
+  constructor(private readonly raw: ConditionInput["hcp"]) {}
+  get id() { return this.raw?.id; }
+  get market() { return this.raw?.market; }
+  get specialty() { return this.raw?.specialty; }
+  get segment() { return this.raw?.segment ?? undefined; }
+  get attributes() { return this.raw?.attributes; }
+}
+
+class AgentView {
+  constructor(private readonly raw: ConditionInput["agent"]) {}
+  get id() { return this.raw?.id; }
+  get owner() { return this.raw?.owner; }
+  get priority() {
+    const p = this.raw?.priority;
+    return p !== undefined && Number.isSafeInteger(p) ? BigInt(p) : undefined;
+  }
+}
+
+class ContentView {
+  constructor(private readonly raw: ConditionInput["content"]) {}
+  get id() { return this.raw?.id; }
+  get riskClass() { return this.raw?.riskClass; }
+  get product() { return this.raw?.product ?? undefined; }
+  get market() { return this.raw?.market; }
+  get channel() { return this.raw?.channel; }
+}
+
+// An absent hcp, agent or content is a view with no field set: `has(content.id)` is false and
+// `content.riskClass` is an error, rather than CEL refusing the whole null variable.
+const ABSENT_HCP = new HcpView(null);
+const ABSENT_AGENT = new AgentView(null);
+const ABSENT_CONTENT = new ContentView(null);
+
+/** The CEL activation for one input; plain sub-objects are wrapped lazily by the types' `convert`. */
+class Activation {
+  constructor(private readonly input: ConditionInput) {}
+  get proposal() { return this.input.proposal; }
+  get hcp() { return this.input.hcp ?? ABSENT_HCP; }
+  get agent() { return this.input.agent ?? ABSENT_AGENT; }
+  get content() { return this.input.content ?? ABSENT_CONTENT; }
+  get now() { return this.input.now; }
+}
+
+const ROOTS = ["proposal", "hcp", "agent", "content", "now"] as const;
+type Root = (typeof ROOTS)[number];
+
+function createEnvironment(): Environment {
+  return (
+    new Environment()
+      .registerType({
+        name: "Proposal",
+        ctor: ProposalView,
+        fields: { action: "string", purpose: "string", channel: "string", confidence: "double", expectedValue: "double", assetId: "string" },
+        convert: (raw: ConditionInput["proposal"]) => new ProposalView(raw),
+      })
+      .registerType({
+        name: "Hcp",
+        ctor: HcpView,
+        fields: { id: "string", market: "string", specialty: "string", segment: "string", attributes: "map<string, dyn>" },
+        convert: (raw: NonNullable<ConditionInput["hcp"]>) => new HcpView(raw),
+      })
+      .registerType({
+        name: "Agent",
+        ctor: AgentView,
+        fields: { id: "string", owner: "string", priority: "int" },
+        convert: (raw: NonNullable<ConditionInput["agent"]>) => new AgentView(raw),
+      })
+      .registerType({
+        name: "Content",
+        ctor: ContentView,
+        fields: { id: "string", riskClass: "string", product: "string", market: "string", channel: "string" },
+        convert: (raw: NonNullable<ConditionInput["content"]>) => new ContentView(raw),
+      })
+      .registerVariable("proposal", "Proposal")
+      .registerVariable("hcp", "Hcp")
+      .registerVariable("agent", "Agent")
+      .registerVariable("content", "Content")
+      .registerVariable("now", "google.protobuf.Timestamp")
+      // CEL has no implicit int/double equality; `proposal.confidence == 1` should still mean 1.0.
+      // (Ordering comparisons across int and double are built in; this also covers `int == double`.)
+      .registerOperator("double == int", (a: number, b: bigint) => a === Number(b))
+  );
+}
+
+export function createConditionCompiler(): ConditionCompiler {
+  const env = createEnvironment();
+  return {
+    compile(source: string): ConditionCompile {
+      let evaluate: ReturnType<Environment["parse"]>;
+      try {
+        evaluate = env.parse(source);
+      } catch (error) {
+        return { ok: false, error: conditionError("does not parse", error) };
+      }
+      const checked = evaluate.check();
+      if (!checked.valid) {
+        const stage = checked.error instanceof ParseError ? "does not parse" : "does not type-check";
+        return { ok: false, error: conditionError(stage, checked.error) };
+      }
+      if (checked.type !== "bool") {
+        return { ok: false, error: { message: `condition must be a bool, but it is ${checked.type ?? "unknown"}`, offset: 0 } };
+      }
+      return { ok: true, condition: conditionOf(source, evaluate, cannotHoldWithout(evaluate.ast)) };
+    },
+  };
+}
+
+function conditionError(stage: string, error: unknown): ConditionError {
+  if (error instanceof Error) {
+    const { summary, range } = error as Error & { summary?: string; range?: { start: number } };
+    return { message: `condition ${stage}: ${summary ?? error.message}`, offset: range?.start ?? null };
+  }
+  return { message: `condition ${stage}: ${String(error)}`, offset: null };
+}
+
+function conditionOf(source: string, evaluate: (context: object) => unknown, required: readonly FieldPath[]): Condition {
+  return {
+    source,
+    holds(input: ConditionInput): boolean {
+      // Fast path: when a field the condition cannot hold without is absent, skip evaluation — CEL
+      // would only raise (and the library builds a costly error) to reach the same "does not hold".
+      for (const path of required) if (isAbsent(input, path)) return false;
+      try {
+        return evaluate(new Activation(input)) === true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Static analysis: which field paths must be present for the condition to be able to hold.
+// It follows CEL's error semantics: operators and functions propagate an error, `&&` is false if either
+// side is, `||` only if both sides are, `has()` never errors on an unset field. Anything not understood
+// contributes nothing, which only costs speed, never correctness.
+
+/** A select chain from a root variable, e.g. ["hcp", "attributes", "decile"]. */
+type FieldPath = readonly [Root, ...string[]];
+type Paths = ReadonlyMap<string, FieldPath>;
+
+const NONE: Paths = new Map();
+
+// Global functions that evaluate all their arguments; macros (has, ...) do not and are left out.
+const STRICT_FUNCTIONS = new Set(["size", "int", "uint", "double", "string", "bytes", "bool", "dyn", "timestamp", "duration", "type"]);
+
+function cannotHoldWithout(ast: ASTNode): FieldPath[] {
+  return [...falseWithout(ast).values()];
+}
+
+/** Paths whose absence makes the node false or an error. */
+function falseWithout(node: ASTNode): Paths {
+  switch (node.op) {
+    case "&&":
+      return union(falseWithout(node.args[0]), falseWithout(node.args[1]));
+    case "||":
+      return intersection(falseWithout(node.args[0]), falseWithout(node.args[1]));
+    case "!_":
+      return errorWithout(node.args);
+    case "?:":
+      return union(errorWithout(node.args[0]), intersection(falseWithout(node.args[1]), falseWithout(node.args[2])));
+    default:
+      return errorWithout(node);
+  }
+}
+
+/** Paths whose absence makes evaluating the node an error. */
+function errorWithout(node: ASTNode): Paths {
+  switch (node.op) {
+    case ".":
+    case "[]": {
+      const path = selectPath(node);
+      const inner = node.op === "." ? errorWithout(node.args[0]) : union(errorWithout(node.args[0]), errorWithout(node.args[1]));
+      return path ? union(inner, new Map([[path.join("\u0000"), path]])) : inner;
+    }
+    case "&&":
+    case "||":
+      return intersection(errorWithout(node.args[0]), errorWithout(node.args[1]));
+    case "!_":
+    case "-_":
+      return errorWithout(node.args);
+    case "?:":
+      return union(errorWithout(node.args[0]), intersection(errorWithout(node.args[1]), errorWithout(node.args[2])));
+    case "==":
+    case "!=":
+    case "<":
+    case "<=":
+    case ">":
+    case ">=":
+    case "in":
+    case "+":
+    case "-":
+    case "*":
+    case "/":
+    case "%":
+      return union(errorWithout(node.args[0]), errorWithout(node.args[1]));
+    case "list":
+      return node.args.reduce((acc, element) => union(acc, errorWithout(element)), NONE);
+    case "map":
+      return node.args.reduce((acc, [k, v]) => union(acc, union(errorWithout(k), errorWithout(v))), NONE);
+    case "call": {
+      const [name, args] = node.args;
+      return STRICT_FUNCTIONS.has(name) ? args.reduce((acc, arg) => union(acc, errorWithout(arg)), NONE) : NONE;
+    }
+    case "rcall":
+      // A method (or macro) on an erroring receiver errors; its arguments may be lambdas, left alone.
+      return errorWithout(node.args[1]);
+    default:
+      return NONE;
+  }
+}
+
+function selectPath(node: ASTNode): FieldPath | null {
+  const keys: string[] = [];
+  let current: ASTNode = node;
+  for (;;) {
+    if (current.op === ".") {
+      keys.unshift(current.args[1]);
+      current = current.args[0];
+    } else if (current.op === "[]" && current.args[1].op === "value" && typeof current.args[1].args === "string") {
+      keys.unshift(current.args[1].args);
+      current = current.args[0];
+    } else break;
+  }
+  if (current.op !== "id" || !isRoot(current.args) || keys.length === 0) return null;
+  return [current.args, ...keys];
+}
+
+function isRoot(name: string): name is Root {
+  return (ROOTS as readonly string[]).includes(name);
+}
+
+function union(a: Paths, b: Paths): Paths {
+  if (a.size === 0) return b;
+  if (b.size === 0) return a;
+  return new Map([...a, ...b]);
+}
+
+function intersection(a: Paths, b: Paths): Paths {
+  return new Map([...a].filter(([key]) => b.has(key)));
+}
+
+/**
+ * Mirrors what the views above expose: a root or a typed field that is null is unset; inside a map
+ * (`hcp.attributes`) only a missing key is, since CEL compares a null map value like any other.
+ */
+function isAbsent(input: ConditionInput, path: FieldPath): boolean {
+  let current: unknown = input[path[0]];
+  for (let i = 1; i < path.length; i++) {
+    if (current === null || typeof current !== "object") return true;
+    const key = path[i] as string;
+    if (i >= 2 && !Object.hasOwn(current, key)) return true;
+    const next: unknown = (current as Record<string, unknown>)[key];
+    if (next === undefined) return true;
+    if (next === null && (i < 2 || i < path.length - 1)) return true;
+    current = next;
+  }
+  return false;
+}

@@ -1,0 +1,380 @@
+// The governance bundle loader: YAML files in, a compiled Bundle or every error out. All files are
+// checked and all errors collected, each with file, line, column and field, so one review round fixes
+// them all; a bundle with any error is refused as a whole.
+import { createHash } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import type { ZodType, z } from "zod";
+import type {
+  AuthorityMatrix,
+  AuthorityRule,
+  Bundle,
+  BundleError,
+  BundleTestCase,
+  ContactPolicy,
+  FreshnessPolicy,
+  MarketRule,
+} from "./bundle.ts";
+import { createConditionCompiler } from "./conditions.ts";
+import {
+  ContactSchema,
+  FreshnessSchema,
+  MarketsSchema,
+  TestsSchema,
+  authoritySchema,
+  type AuthorityFile,
+  type ConditionIssueParams,
+  type ContactFile,
+  type FreshnessFile,
+  type MarketsFile,
+  type TestsFile,
+} from "./schema.ts";
+import { MarketSchema } from "../shared/vocabulary.ts";
+import { formatPath, parseSource, placeInScalar, placeOf, type Path, type Place, type SourceFile } from "./source.ts";
+
+export type BundleLoad = { ok: true; bundle: Bundle } | { ok: false; errors: BundleError[] };
+
+export const AUTHORITY_FILE = "authority.yaml";
+export const CONTACT_FILE = "contact.yaml";
+export const MARKETS_FILE = "markets.yaml";
+export const FRESHNESS_FILE = "freshness.yaml";
+const REQUIRED_FILES = [AUTHORITY_FILE, CONTACT_FILE, MARKETS_FILE] as const;
+const TOP_LEVEL_FILES: readonly string[] = [...REQUIRED_FILES, FRESHNESS_FILE];
+const TESTS_DIR = "tests";
+const TEST_FILE = /^tests\/[^/]+\.yaml$/;
+
+/** Without freshness.yaml every action may rely on data up to a week old. */
+export const DEFAULT_FRESHNESS_MS = 7 * 86_400_000;
+
+interface Checked<T> {
+  source: SourceFile;
+  /** null when the file has errors (already reported). */
+  value: T | null;
+  /** The YAML as plain data, for cross-item checks that should run even when the schema failed. */
+  raw: unknown;
+}
+
+export function loadBundle(files: Readonly<Record<string, string>>): BundleLoad {
+  const errors: BundleError[] = [];
+  const compiler = createConditionCompiler();
+
+  errors.push(...unknownFiles(files));
+  const authority = check(files, AUTHORITY_FILE, authoritySchema(compiler), errors);
+  const contact = check(files, CONTACT_FILE, ContactSchema, errors);
+  const markets = check(files, MARKETS_FILE, MarketsSchema, errors);
+  const freshness = check(files, FRESHNESS_FILE, FreshnessSchema, errors);
+  const tests = testFileNames(files).map((name) => check(files, name, TestsSchema, errors));
+
+  errors.push(...crossFileErrors(authority, markets, tests));
+
+  if (errors.length > 0 || !authority?.value || !contact?.value || !markets?.value) {
+    return { ok: false, errors: sortErrors(errors) };
+  }
+  return {
+    ok: true,
+    bundle: {
+      version: bundleVersion(files),
+      authority: toAuthorityMatrix(authority.value),
+      contact: toContactPolicy(contact.value),
+      markets: toMarkets(markets.value),
+      freshness: toFreshnessPolicy(freshness?.value ?? null),
+      tests: tests.flatMap((file) => (file?.value ? toTestCases(file.source.name, file.value) : [])),
+      files: Object.freeze({ ...files }),
+    },
+  };
+}
+
+/** Reads a bundle folder: the four top-level files and tests/*.yaml; anything else there is ignored. */
+export function loadBundleDir(dir: string): BundleLoad {
+  const files: Record<string, string> = {};
+  const errors: BundleError[] = [];
+  const read = (name: string): void => {
+    try {
+      files[name] = readFileSync(join(dir, name), "utf8");
+    } catch (error) {
+      // A missing file is reported by loadBundle, required or not; anything else is reported here.
+      if (!isNotFound(error)) errors.push({ file: name, line: 1, column: 1, message: `cannot read: ${messageOf(error)}` });
+    }
+  };
+  TOP_LEVEL_FILES.forEach(read);
+  let testNames: string[] = [];
+  try {
+    testNames = readdirSync(join(dir, TESTS_DIR)).filter((name) => name.endsWith(".yaml"));
+  } catch (error) {
+    if (!isNotFound(error)) errors.push({ file: TESTS_DIR, line: 1, column: 1, message: `cannot read: ${messageOf(error)}` });
+  }
+  testNames.sort().forEach((name) => read(`${TESTS_DIR}/${name}`));
+
+  const loaded = loadBundle(files);
+  if (errors.length === 0) return loaded;
+  return { ok: false, errors: sortErrors([...errors, ...(loaded.ok ? [] : loaded.errors)]) };
+}
+
+/** sha256 over every file, in name order, as name NUL content NUL: any change to any file is a new version. */
+export function bundleVersion(files: Readonly<Record<string, string>>): string {
+  const hash = createHash("sha256");
+  for (const name of Object.keys(files).sort()) hash.update(name).update("\0").update(files[name] ?? "").update("\0");
+  return hash.digest("hex");
+}
+
+// --- reading and validating one file -----------------------------------------------------------------
+
+function check<S extends ZodType>(
+  files: Readonly<Record<string, string>>,
+  name: string,
+  schema: S,
+  errors: BundleError[],
+): Checked<z.output<S>> | null {
+  const text = files[name];
+  if (text === undefined) {
+    if ((REQUIRED_FILES as readonly string[]).includes(name)) {
+      errors.push({ file: name, line: 1, column: 1, message: `missing required file ${name}` });
+    }
+    return null;
+  }
+  const { file: source, errors: yamlErrors } = parseSource(name, text);
+  if (yamlErrors.length > 0) {
+    errors.push(...yamlErrors);
+    return { source, value: null, raw: undefined };
+  }
+  let raw: unknown;
+  try {
+    raw = source.doc.toJS();
+  } catch (error) {
+    errors.push({ file: name, line: 1, column: 1, message: `YAML: ${messageOf(error)}` });
+    return { source, value: null, raw: undefined };
+  }
+  if (raw === null || raw === undefined) {
+    errors.push({ file: name, line: 1, column: 1, message: `${name} is empty` });
+    return { source, value: null, raw };
+  }
+  const result = schema.safeParse(raw, { reportInput: true });
+  if (result.success) return { source, value: result.data, raw };
+  errors.push(...result.error.issues.flatMap((issue) => issueErrors(source, issue)));
+  return { source, value: null, raw };
+}
+
+function issueErrors(source: SourceFile, issue: z.core.$ZodIssue): BundleError[] {
+  const path = issue.path.filter((s): s is string | number => typeof s !== "symbol");
+  const at = (p: Path, message: string, where: "value" | "key" = "value"): BundleError => errorAt(source, p, message, where);
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return issue.keys.map((key) => at([...path, key], `unknown key "${key}"; ${issue.message}`, "key"));
+    case "invalid_key":
+      return [at(path, issue.issues[0]?.message ?? issue.message, "key")];
+    case "custom": {
+      const offset = (issue.params as Partial<ConditionIssueParams> | undefined)?.celOffset;
+      if (typeof offset === "number") return [errorAtPlace(source, placeInScalar(source, path, offset), issue.message)];
+      return [at(path, issue.message)];
+    }
+    default: {
+      const missing = (issue.code === "invalid_type" || issue.code === "invalid_value") && issue.input === undefined;
+      const last = path[path.length - 1];
+      if (missing && typeof last === "string") return [at(path, `missing required key "${last}"`)];
+      return [at(path, issue.message)];
+    }
+  }
+}
+
+function unknownFiles(files: Readonly<Record<string, string>>): BundleError[] {
+  return Object.keys(files)
+    .filter((name) => !TOP_LEVEL_FILES.includes(name) && !TEST_FILE.test(name))
+    .map((name) => ({
+      file: name,
+      line: 1,
+      column: 1,
+      message: `not a bundle file; a bundle holds ${TOP_LEVEL_FILES.join(", ")} and ${TESTS_DIR}/*.yaml`,
+    }));
+}
+
+function testFileNames(files: Readonly<Record<string, string>>): string[] {
+  return Object.keys(files).filter((name) => TEST_FILE.test(name)).sort();
+}
+
+// --- checks across items and files -------------------------------------------------------------------
+
+/**
+ * References between files (and duplicate ids) are checked on the raw YAML, so they are reported even
+ * when the file that holds them, or the one they point into, has errors of its own.
+ */
+function crossFileErrors(
+  authority: Checked<unknown> | null,
+  markets: Checked<unknown> | null,
+  tests: readonly (Checked<unknown> | null)[],
+): BundleError[] {
+  const errors: BundleError[] = [];
+  const marketCodes = markets && isRecord(markets.raw) ? new Set(Object.keys(markets.raw).filter((code) => MarketSchema.safeParse(code).success)) : null;
+  const ruleIds = authority ? new Set(rawRules(authority.raw).flatMap((rule) => (typeof rule.id === "string" ? [rule.id] : []))) : null;
+  if (authority) errors.push(...duplicateRuleIds(authority));
+  if (authority && marketCodes) errors.push(...unknownRuleMarkets(authority, marketCodes));
+  for (const file of tests) {
+    if (file && marketCodes) errors.push(...unknownTestMarkets(file, marketCodes));
+    if (file && ruleIds) errors.push(...unknownTestRules(file, ruleIds));
+  }
+  return errors;
+}
+
+function errorAt(source: SourceFile, path: Path, message: string, at: "value" | "key" = "value"): BundleError {
+  return errorAtPlace(source, placeOf(source, path, at), message);
+}
+
+function errorAtPlace(source: SourceFile, { line, column, field }: Place, message: string): BundleError {
+  return field === undefined ? { file: source.name, line, column, message } : { file: source.name, line, column, field, message };
+}
+
+function rawRules(raw: unknown): Record<string, unknown>[] {
+  return isRecord(raw) && Array.isArray(raw.rules) ? raw.rules.map((rule: unknown) => (isRecord(rule) ? rule : {})) : [];
+}
+
+function rawItems(raw: unknown): Record<string, unknown>[] {
+  return Array.isArray(raw) ? raw.map((item: unknown) => (isRecord(item) ? item : {})) : [];
+}
+
+/** A value written as one string or a list of strings, with the path of each string. */
+function stringsAt(value: unknown, path: Path): [Path, string][] {
+  if (typeof value === "string") return [[path, value]];
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown, i): [Path, string][] => (typeof item === "string" ? [[[...path, i], item]] : []));
+}
+
+function duplicateRuleIds({ source, raw }: Checked<unknown>): BundleError[] {
+  const firstIndex = new Map<string, number>();
+  const errors: BundleError[] = [];
+  rawRules(raw).forEach(({ id }, index) => {
+    if (typeof id !== "string") return;
+    const first = firstIndex.get(id);
+    if (first === undefined) {
+      firstIndex.set(id, index);
+      return;
+    }
+    const firstPlace = placeOf(source, ["rules", first, "id"]);
+    errors.push(errorAt(source, ["rules", index, "id"], `duplicate rule id "${id}"; first used by ${formatPath(["rules", first])} (line ${firstPlace.line})`));
+  });
+  return errors;
+}
+
+/** Only well-formed codes are looked up: a malformed one already has its own error. */
+function unknownMarkets(source: SourceFile, found: [Path, string][], known: ReadonlySet<string>): BundleError[] {
+  return found
+    .filter(([, code]) => MarketSchema.safeParse(code).success && !known.has(code))
+    .map(([path, code]) => errorAt(source, path, `unknown market "${code}"; ${MARKETS_FILE} defines: ${[...known].sort().join(", ")}`));
+}
+
+function unknownRuleMarkets({ source, raw }: Checked<unknown>, known: ReadonlySet<string>): BundleError[] {
+  const found = rawRules(raw).flatMap((rule, i) => {
+    const when = isRecord(rule.when) ? rule.when : {};
+    return stringsAt(when.market, ["rules", i, "when", "market"]);
+  });
+  return unknownMarkets(source, found, known);
+}
+
+function unknownTestMarkets({ source, raw }: Checked<unknown>, known: ReadonlySet<string>): BundleError[] {
+  const found = rawItems(raw).flatMap((test, i) => stringsAt(isRecord(test.hcp) ? test.hcp.market : undefined, [i, "hcp", "market"]));
+  return unknownMarkets(source, found, known);
+}
+
+function unknownTestRules({ source, raw }: Checked<unknown>, ruleIds: ReadonlySet<string>): BundleError[] {
+  return rawItems(raw)
+    .flatMap((test, i) => stringsAt(isRecord(test.expect) && Array.isArray(test.expect.rules) ? test.expect.rules : undefined, [i, "expect", "rules"]))
+    .filter(([, id]) => !ruleIds.has(id))
+    .map(([path, id]) => errorAt(source, path, `unknown rule id "${id}"; ${AUTHORITY_FILE} has no such rule`));
+}
+
+function sortErrors(errors: BundleError[]): BundleError[] {
+  const rank = (file: string): number => {
+    const i = TOP_LEVEL_FILES.indexOf(file);
+    return i >= 0 ? i : TOP_LEVEL_FILES.length;
+  };
+  return [...errors].sort(
+    (a, b) => rank(a.file) - rank(b.file) || a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column,
+  );
+}
+
+// --- from validated files to the compiled bundle -----------------------------------------------------
+
+function toAuthorityMatrix(file: AuthorityFile): AuthorityMatrix {
+  return {
+    owner: file.owner,
+    default: file.default,
+    rules: file.rules.map(
+      (rule): AuthorityRule => ({
+        id: rule.id,
+        when: definedOnly({
+          action: rule.when?.action,
+          purpose: rule.when?.purpose,
+          channel: rule.when?.channel,
+          market: rule.when?.market,
+        }),
+        condition: rule.if ?? null,
+        outcome: rule.outcome,
+        reviewers: rule.reviewers ?? [],
+        reason: rule.reason ?? null,
+      }),
+    ),
+  };
+}
+
+function toContactPolicy(file: ContactFile): ContactPolicy {
+  return {
+    caps: file.caps.map((cap) => {
+      const channel = cap.channel ?? "all";
+      return { channel, max: cap.max, perMs: cap.per.ms, label: `${channel} ${cap.max} per ${cap.per.text}` };
+    }),
+    minGapMs: file.minGap?.ms ?? 0,
+    quietHours: file.quietHours ? { fromMinute: file.quietHours.from, toMinute: file.quietHours.to } : null,
+    exemptPurposes: file.exempt?.purposes ?? [],
+    arbitration: file.arbitration,
+  };
+}
+
+function toMarkets(file: MarketsFile): Record<string, MarketRule> {
+  return Object.fromEntries(
+    Object.entries(file).map(([code, market]) => [
+      code,
+      { code, timezone: market.timezone, consent: definedOnly(market.consent), language: market.language ?? null },
+    ]),
+  );
+}
+
+function toFreshnessPolicy(file: FreshnessFile | null): FreshnessPolicy {
+  return {
+    defaultMs: file?.default?.ms ?? DEFAULT_FRESHNESS_MS,
+    actions: Object.fromEntries(Object.entries(file?.actions ?? {}).flatMap(([action, d]) => (d ? [[action, d.ms]] : []))),
+    requires: definedOnly(file?.requires ?? {}),
+  };
+}
+
+function toTestCases(file: string, tests: TestsFile): BundleTestCase[] {
+  return tests.map((test) => ({
+    file,
+    name: test.name,
+    proposal: definedOnly(test.proposal),
+    hcp: definedOnly(test.hcp),
+    ...(test.agent ? { agent: definedOnly(test.agent) } : {}),
+    ...(test.content ? { content: definedOnly(test.content) } : {}),
+    expect: definedOnly(test.expect),
+  }));
+}
+
+// --- small helpers -----------------------------------------------------------------------------------
+
+type DefinedOnly<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+/** Drops keys whose value is undefined, so "absent" has one representation in the bundle. */
+function definedOnly<T extends object>(value: T): DefinedOnly<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as DefinedOnly<T>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isNotFound(error: unknown): boolean {
+  return isRecord(error) && error.code === "ENOENT";
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { write, type Context } from "../shared/context.ts";
+import { callerOf } from "../server/app.ts";
+import { actorOf, requireRole, requireUser } from "../auth/principal.ts";
+import { AppError, refused } from "../shared/errors.ts";
+import { loadBundle } from "./load.ts";
+import { runBundleTests } from "./bundle-tests.ts";
+import { dryRun } from "./dry-run.ts";
+import type { Bundle } from "./bundle.ts";
+import { allow, reader } from "../server/guards.ts";
+
+const tags = ["governance"];
+const FilesSchema = z.strictObject({
+  files: z.record(z.string().regex(/^(tests\/)?[A-Za-z0-9._-]+\.ya?ml$/, "a bundle file name such as authority.yaml or tests/mi.yaml"), z.string().max(512 * 1024)),
+});
+
+/** A candidate that does not load is a 400 whose details point at file, line and column. */
+function loadCandidate(files: Record<string, string>): Bundle {
+  const loaded = loadBundle(files);
+  if (!loaded.ok) {
+    const first = loaded.errors[0]!;
+    throw new AppError(400, "BUNDLE_INVALID", `the bundle does not load: ${first.file}:${first.line}:${first.column} ${first.message}${loaded.errors.length > 1 ? ` (and ${loaded.errors.length - 1} more)` : ""}`, loaded.errors);
+  }
+  return loaded.bundle;
+}
+
+export function describeBundle(bundle: Bundle) {
+  return {
+    version: bundle.version,
+    owner: bundle.authority.owner,
+    default: bundle.authority.default,
+    rules: bundle.authority.rules.map((r) => ({ id: r.id, when: r.when, if: r.condition?.source ?? null, outcome: r.outcome, reviewers: r.reviewers, reason: r.reason })),
+    contact: bundle.contact,
+    markets: bundle.markets,
+    freshness: bundle.freshness,
+    files: bundle.files,
+  };
+}
+
+export const governanceRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
+  app.get("/governance", { schema: { tags } }, async (req) => {
+    requireUser(callerOf(req));
+    return describeBundle(await ctx.governance.refresh(ctx.store.db));
+  });
+
+  app.post("/governance/dry-run", { preValidation: reader, schema: { tags, body: FilesSchema } }, async (req) => {
+    requireUser(callerOf(req));
+    const candidate = loadCandidate(req.body.files);
+    const tests = runBundleTests(candidate);
+    return { ...(await dryRun(ctx.store.db, await ctx.governance.refresh(ctx.store.db), candidate)), tests };
+  });
+
+  app.put("/governance", { preValidation: allow("admin"), schema: { tags, body: FilesSchema } }, async (req) => {
+    const user = requireRole(callerOf(req), "admin");
+    const candidate = loadCandidate(req.body.files);
+    const tests = runBundleTests(candidate);
+    if (tests.failed.length > 0) throw refused("BUNDLE_TESTS_FAILED", `${tests.failed.length} of the bundle's own tests fail; it was not activated`, tests.failed);
+    await write(ctx, actorOf(user), (w) => ctx.governance.activate(w, candidate));
+    return { activated: describeBundle(candidate), tests };
+  });
+};

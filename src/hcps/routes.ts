@@ -1,0 +1,41 @@
+import { z } from "zod";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Context } from "../shared/context.ts";
+import { callerOf } from "../server/app.ts";
+import { actorOf, requireRole, requireUser } from "../auth/principal.ts";
+import { ChannelSchema } from "../shared/vocabulary.ts";
+import { ConsentBodySchema, consentHistory, consentsInForce, getHcp, HcpBodySchema, HcpIdSchema, putHcp, recordConsent } from "./registry.ts";
+import { hcpDataFreshness, recentTouches } from "./read-model.ts";
+import { allow } from "../server/guards.ts";
+
+const tags = ["hcps"];
+
+export const hcpRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
+  app.put("/hcps/:id", { preValidation: allow("mops"), schema: { tags, params: z.strictObject({ id: HcpIdSchema }), body: HcpBodySchema } }, async (req, reply) => {
+    const user = requireRole(callerOf(req), "mops");
+    const { hcp, created } = await putHcp(ctx, actorOf(user), req.params.id, req.body);
+    return reply.code(created ? 201 : 200).send({ hcp });
+  });
+
+  app.get("/hcps/:id", { schema: { tags, params: z.strictObject({ id: z.string().min(1).max(200) }) } }, async (req) => {
+    requireUser(callerOf(req));
+    const hcp = await getHcp(ctx.store.db, req.params.id);
+    const history = await consentHistory(ctx.store.db, hcp.id);
+    return {
+      hcp,
+      consents: consentsInForce(history, ctx.clock.now().getTime()).map((c) => ({ ...c, capturedAt: new Date(c.capturedAt).toISOString() })),
+      consentHistory: history,
+      recentTouches: await recentTouches(ctx.store.db, hcp.id, 20),
+      freshness: await hcpDataFreshness(ctx.store.db, hcp.id, ctx.clock.now()),
+    };
+  });
+
+  app.put("/hcps/:id/consents/:channel", {
+    preValidation: allow("mops"),
+    schema: { tags, params: z.strictObject({ id: z.string().min(1).max(200), channel: ChannelSchema }), body: ConsentBodySchema },
+  }, async (req, reply) => {
+    const user = requireRole(callerOf(req), "mops");
+    const consent = await recordConsent(ctx, actorOf(user), req.params.id, req.params.channel, req.body);
+    return reply.code(201).send({ consent });
+  });
+};
