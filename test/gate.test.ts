@@ -172,6 +172,41 @@ describe.each(ENGINES)("the governed decision gate on %s", (engine) => {
     expect(results.filter((r) => r.body.outcome === "rejected").every((r) => r.body.reasons.some((x: any) => x.code === "CAP_EXCEEDED"))).toBe(true);
   });
 
+  it("rejects a field suggestion whose evidence is older than freshness.yaml allows, and accepts fresh evidence", async () => {
+    clock.set(new Date(Date.parse(MONDAY_AFTERNOON) + 120 * DAY));
+    const now = clock.now().getTime();
+    const ingest = await ok(m.users.mops.post("/v1/events", { events: [
+      { id: "ev-old", hcpId: "us-2", type: "symposium_attended", source: "events", occurredAt: new Date(now - 3 * DAY).toISOString() },
+      { id: "ev-new", hcpId: "us-2", type: "symposium_attended", source: "events", occurredAt: new Date(now - 3600_000).toISOString() },
+      { id: "ev-new", hcpId: "us-2", type: "symposium_attended", source: "events", occurredAt: new Date(now - 3600_000).toISOString() },
+      { id: "ev-bad", hcpId: "us-2", type: "symposium_attended", source: "events", occurredAt: "yesterday" },
+      { id: "ev-nobody", hcpId: "nobody", type: "symposium_attended", source: "events", occurredAt: new Date(now).toISOString() },
+    ] }));
+    expect(ingest.accepted).toBe(2);
+    expect(ingest.duplicates).toBe(1);
+    expect(ingest.rejected.map((r: any) => r.index)).toEqual([3, 4]);
+    expect(ingest.rejected[0].error).toContain("occurredAt");
+    const again = await ok(m.users.mops.post("/v1/events", { events: [{ id: "ev-old", hcpId: "us-2", type: "x", source: "events", occurredAt: new Date(now).toISOString() }] }));
+    expect(again).toMatchObject({ accepted: 0, duplicates: 1 });
+
+    const stale = await ok(m.agent.post("/v1/proposals", { idempotencyKey: "fresh-1", hcpId: "us-2", action: "field_suggestion", purpose: "promotional", evidence: ["ev-old"] }));
+    expect(stale.outcome).toBe("rejected");
+    expect(stale.reasons.map((r: any) => r.code)).toContain("DATA_STALE");
+    const fresh = await ok(m.agent.post("/v1/proposals", { idempotencyKey: "fresh-2", hcpId: "us-2", action: "field_suggestion", purpose: "promotional", evidence: ["ev-new"] }));
+    expect(fresh.reasons.map((r: any) => r.code)).not.toContain("DATA_STALE");
+    const missing = await ok(m.agent.post("/v1/proposals", { idempotencyKey: "fresh-3", hcpId: "us-2", action: "field_suggestion", purpose: "promotional", evidence: ["ev-never"] }));
+    expect(missing.reasons.map((r: any) => r.code)).toContain("DATA_STALE");
+  });
+
+  it("stores keys and tokens only hashed", async () => {
+    const rows = await server.ctx.store.db.selectFrom("tokens").select("hash").execute();
+    const all = JSON.stringify(rows);
+    expect(all).not.toContain(m.agent.token!);
+    expect(all).not.toContain(m.tokens.medical);
+    expect((await ok(m.agent.get("/v1/me"))).id).toBe(m.agentId);
+    expect((await ok(m.users.medical.get("/v1/me"))).roles).toEqual(["reviewer:medical"]);
+  });
+
   describe("bad input gets a precise 4xx and writes nothing", () => {
     it("malformed JSON", async () => {
       const before = await auditCount();
@@ -239,6 +274,26 @@ describe.each(ENGINES)("the governed decision gate on %s", (engine) => {
     const truncated = await ok(auditor.get("/v1/audit/verify"));
     expect(truncated.ok).toBe(false);
     expect(truncated.firstBadSeq).toBe(head.seq - 2);
+  });
+
+  it("the global halt stops every agent at once and cancels their undispatched actions", async () => {
+    clock.set(new Date(Date.parse(MONDAY_AFTERNOON) + 140 * DAY));
+    await ok(m.users.mops.put("/v1/hcps/us-h", { name: "Dr. Halt", specialty: "oncology", market: "US" }), 201);
+    const queued = await ok(m.agent.post("/v1/proposals", email("us-h")));
+    expect(queued.outcome).toBe("allowed");
+    const res = await ok(m.users.owner.post("/v1/halt", { reason: "incident 4711: wrong content version" }));
+    expect(res.halted).toBeGreaterThanOrEqual(2);
+    expect(res.outboxCancelled).toBeGreaterThanOrEqual(1);
+    const outbox = await server.ctx.store.db.selectFrom("outbox").select("status").where("decision_id", "=", queued.id).executeTakeFirstOrThrow();
+    expect(outbox.status).toBe("cancelled");
+    for (const api of [m.agent, m.rival]) {
+      const d = await ok(api.post("/v1/proposals", email("us-h")));
+      expect(d.reasons.map((r: any) => r.code)).toContain("AGENT_HALTED");
+    }
+    const agents = await ok(m.users.auditor.get("/v1/agents"));
+    expect(agents.agents.every((a: any) => a.status === "halted")).toBe(true);
+    await ok(m.users.owner.post(`/v1/agents/${m.agentId}/resume`, { reason: "incident closed" }));
+    await ok(m.users.owner.post(`/v1/agents/${m.rivalId}/resume`, { reason: "incident closed" }));
   });
 
   if (engine === "postgres") {

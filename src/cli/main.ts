@@ -1,9 +1,7 @@
 // The `steward` command line. Exit status: 0 success, 1 a failed check, 2 bad usage.
 import { Command, CommanderError } from "commander";
-import { serveCommand } from "./serve.ts";
-import { governanceTestCommand } from "./governance-test.ts";
-import { auditVerifyCommand } from "./audit-verify.ts";
 
+// Each command loads only what it needs: `steward governance test` should not start a web server's worth of modules.
 const program = new Command("steward")
   .description("Steward — the governed decision gate for commercial AI agents")
   .exitOverride()
@@ -17,20 +15,20 @@ program
   .option("--host <h>", "address to listen on", "127.0.0.1")
   .option("--governance <dir>", "governance bundle to activate at start")
   .option("--demo", "seed the demo market into an empty store", false)
-  .action(serveCommand);
+  .action(async (options) => (await import("./serve.ts")).serveCommand(options));
 
 const governance = program.command("governance").description("governance bundles");
 governance
   .command("test <dir>")
   .description("load a bundle and run its own tests")
-  .action(governanceTestCommand);
+  .action(async (dir: string) => (await import("./governance-test.ts")).governanceTestCommand(dir));
 
 const audit = program.command("audit").description("the tamper-evident audit trail");
 audit
   .command("verify")
   .description("walk the hash chain and compare its head with the anchor")
   .option("--data <dir>", "data directory", ".steward")
-  .action(auditVerifyCommand);
+  .action(async (options) => (await import("./audit-verify.ts")).auditVerifyCommand(options));
 
 try {
   await program.parseAsync(process.argv);

@@ -115,6 +115,14 @@ describe("a condition at decision time", () => {
     expect(condition("agent.priority < 50").holds({ ...input, agent: null })).toBe(false);
   });
 
+  it("reads objects of any class that have the declared fields (the gate passes its snapshot views)", () => {
+    class SnapshotHcp {
+      constructor(readonly id: string, readonly market: string, readonly specialty: string, readonly segment: string | null, readonly attributes: Record<string, unknown>, readonly timezone: string | null) {}
+    }
+    const hcp = new SnapshotHcp("hcp-2", "FR", "oncology", null, {}, "Europe/Paris");
+    expect(condition('hcp.market == "FR"').holds({ ...input, hcp })).toBe(true);
+  });
+
   it("sees the decision's moment", () => {
     expect(condition('now.getHours("UTC") == 10').holds(input)).toBe(true);
   });

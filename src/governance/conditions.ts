@@ -63,13 +63,21 @@ const ABSENT_HCP = new HcpView(null);
 const ABSENT_AGENT = new AgentView(null);
 const ABSENT_CONTENT = new ContentView(null);
 
-/** The CEL activation for one input; plain sub-objects are wrapped lazily by the types' `convert`. */
+/**
+ * The CEL activation for one input. It wraps each variable itself, once per evaluation and only when
+ * the expression reads it: the input's objects may be any shape that has the declared fields (the gate
+ * passes its snapshot views as they are), which CEL would not recognise as the declared types.
+ */
 class Activation {
+  private proposalView: ProposalView | undefined;
+  private hcpView: HcpView | undefined;
+  private agentView: AgentView | undefined;
+  private contentView: ContentView | undefined;
   constructor(private readonly input: ConditionInput) {}
-  get proposal() { return this.input.proposal; }
-  get hcp() { return this.input.hcp ?? ABSENT_HCP; }
-  get agent() { return this.input.agent ?? ABSENT_AGENT; }
-  get content() { return this.input.content ?? ABSENT_CONTENT; }
+  get proposal() { return (this.proposalView ??= new ProposalView(this.input.proposal)); }
+  get hcp() { return (this.hcpView ??= this.input.hcp ? new HcpView(this.input.hcp) : ABSENT_HCP); }
+  get agent() { return (this.agentView ??= this.input.agent ? new AgentView(this.input.agent) : ABSENT_AGENT); }
+  get content() { return (this.contentView ??= this.input.content ? new ContentView(this.input.content) : ABSENT_CONTENT); }
   get now() { return this.input.now; }
 }
 
@@ -83,25 +91,21 @@ function createEnvironment(): Environment {
         name: "Proposal",
         ctor: ProposalView,
         fields: { action: "string", purpose: "string", channel: "string", confidence: "double", expectedValue: "double", assetId: "string" },
-        convert: (raw: ConditionInput["proposal"]) => new ProposalView(raw),
       })
       .registerType({
         name: "Hcp",
         ctor: HcpView,
         fields: { id: "string", market: "string", specialty: "string", segment: "string", attributes: "map<string, dyn>" },
-        convert: (raw: NonNullable<ConditionInput["hcp"]>) => new HcpView(raw),
       })
       .registerType({
         name: "Agent",
         ctor: AgentView,
         fields: { id: "string", owner: "string", priority: "int" },
-        convert: (raw: NonNullable<ConditionInput["agent"]>) => new AgentView(raw),
       })
       .registerType({
         name: "Content",
         ctor: ContentView,
         fields: { id: "string", riskClass: "string", product: "string", market: "string", channel: "string" },
-        convert: (raw: NonNullable<ConditionInput["content"]>) => new ContentView(raw),
       })
       .registerVariable("proposal", "Proposal")
       .registerVariable("hcp", "Hcp")

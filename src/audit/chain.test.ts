@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { chainRecord, GENESIS_HASH, verifyChain, type AuditEntry, type AuditRecord } from "./chain.ts";
+
+const entryArb: fc.Arbitrary<AuditEntry> = fc.record({
+  at: fc.date({ min: new Date("2020-01-01"), max: new Date("2030-01-01"), noInvalidDate: true }).map((d) => d.toISOString()),
+  actor: fc.constantFrom("system", "user:admin", "agent:nba", "user:mlr"),
+  type: fc.constantFrom("decision.made", "agent.halted", "consent.granted", "review.approved"),
+  subject: fc.string({ minLength: 1, maxLength: 20 }),
+  data: fc.jsonValue(),
+});
+
+function build(entries: AuditEntry[]): AuditRecord[] {
+  const out: AuditRecord[] = [];
+  let prev = GENESIS_HASH;
+  entries.forEach((e, i) => {
+    const r = chainRecord(prev, i + 1, e);
+    out.push(r);
+    prev = r.hash;
+  });
+  return out;
+}
+
+const headOf = (chain: AuditRecord[]) => ({ seq: chain[chain.length - 1]!.seq, hash: chain[chain.length - 1]!.hash });
+
+describe("the audit hash chain", () => {
+  it("verifies an untouched chain of any length, with its anchor", () => {
+    fc.assert(fc.property(fc.array(entryArb, { minLength: 1, maxLength: 30 }), (entries) => {
+      const chain = build(entries);
+      const v = verifyChain(chain, headOf(chain));
+      expect(v).toMatchObject({ ok: true, entries: chain.length, headHash: chain[chain.length - 1]!.hash });
+    }));
+  });
+
+  it("finds the first edited record, whatever field was changed", () => {
+    fc.assert(fc.property(
+      fc.array(entryArb, { minLength: 1, maxLength: 30 }),
+      fc.nat(),
+      fc.constantFrom("at", "actor", "type", "subject", "data"),
+      fc.string({ minLength: 1, maxLength: 10 }),
+      (entries, pick, field, junk) => {
+        const chain = build(entries);
+        const i = pick % chain.length;
+        const victim = { ...chain[i]! } as Record<string, unknown>;
+        const forged = field === "data" ? { forged: junk, was: victim.data ?? null } : `${String(victim[field])}${junk}`;
+        victim[field] = forged;
+        const edited = [...chain];
+        edited[i] = victim as unknown as AuditRecord;
+        const v = verifyChain(edited, headOf(chain));
+        expect(v.ok).toBe(false);
+        expect(v.firstBadSeq).toBe(i + 1);
+      },
+    ));
+  });
+
+  it("detects an edited record even when the forger re-hashes it (the next link breaks)", () => {
+    fc.assert(fc.property(fc.array(entryArb, { minLength: 2, maxLength: 30 }), fc.nat(), (entries, pick) => {
+      const chain = build(entries);
+      const i = pick % (chain.length - 1);
+      const edited = [...chain];
+      edited[i] = chainRecord(chain[i]!.prevHash, chain[i]!.seq, { ...chain[i]!, subject: chain[i]!.subject + "!" });
+      const v = verifyChain(edited, headOf(chain));
+      expect(v.ok).toBe(false);
+      expect(v.firstBadSeq).toBe(i + 2);
+    }));
+  });
+
+  it("detects any removed record, including the newest ones (through the anchor)", () => {
+    fc.assert(fc.property(fc.array(entryArb, { minLength: 1, maxLength: 30 }), fc.nat(), (entries, pick) => {
+      const chain = build(entries);
+      const i = pick % chain.length;
+      const removed = chain.filter((_, j) => j !== i);
+      const v = verifyChain(removed, headOf(chain));
+      expect(v.ok).toBe(false);
+      expect(v.firstBadSeq).toBe(i + 1);
+    }));
+  });
+
+  it("detects two records swapped", () => {
+    fc.assert(fc.property(fc.array(entryArb, { minLength: 2, maxLength: 30 }), fc.nat(), fc.nat(), (entries, a, b) => {
+      const chain = build(entries);
+      const i = a % chain.length;
+      const j = b % chain.length;
+      fc.pre(i !== j);
+      const swapped = [...chain];
+      [swapped[i], swapped[j]] = [swapped[j]!, swapped[i]!];
+      const v = verifyChain(swapped, headOf(chain));
+      expect(v.ok).toBe(false);
+      expect(v.firstBadSeq).toBe(Math.min(i, j) + 1);
+    }));
+  });
+
+  it("cannot see a deleted tail without an anchor — which is why the head is anchored outside the database", () => {
+    const chain = build([{ at: "2026-01-01T00:00:00.000Z", actor: "system", type: "t", subject: "s", data: 1 }, { at: "2026-01-01T00:00:01.000Z", actor: "system", type: "t", subject: "s", data: 2 }]);
+    expect(verifyChain(chain.slice(0, 1), null).ok).toBe(true);
+    expect(verifyChain(chain.slice(0, 1), headOf(chain)).ok).toBe(false);
+  });
+});
