@@ -6,7 +6,7 @@ import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from "kysely";
 import type { Database } from "./schema.ts";
-import { migrationProvider } from "./migrations.ts";
+import { migrationProvider } from "./migrations/index.ts";
 
 export type Engine = "sqlite" | "postgres";
 export type Db = Kysely<Database>;

@@ -1,6 +1,8 @@
 // The database's shape, one interface: a wrong column name is a compile error.
 // Portable across SQLite and PostgreSQL: times are ISO-8601 UTC text (sortable), JSON is text,
-// booleans are 0/1 integers.
+// booleans are 0/1 integers. Capabilities that own further tables declare them beside their code.
+import type { DataTables } from "../data/tables.ts";
+import type { DispatchTables } from "../dispatch/tables.ts";
 
 export interface AgentsTable {
   id: string;
@@ -214,7 +216,7 @@ export interface SettingsTable {
   value: string;
 }
 
-export interface Database {
+export interface Database extends DataTables, DispatchTables {
   agents: AgentsTable;
   users: UsersTable;
   tokens: TokensTable;

@@ -1,7 +1,7 @@
 // One migration set for both engines. Only portable column types: text, integer, double precision.
-import type { Kysely, Migration, MigrationProvider } from "kysely";
+import type { Kysely, Migration } from "kysely";
 
-const m001_gate: Migration = {
+export const m001_gate: Migration = {
   async up(db: Kysely<any>) {
     await db.schema
       .createTable("agents")
@@ -251,12 +251,4 @@ const m001_gate: Migration = {
       .addColumn("value", "text", (c) => c.notNull())
       .execute();
   },
-};
-
-export const migrations: Record<string, Migration> = {
-  "001_gate": m001_gate,
-};
-
-export const migrationProvider: MigrationProvider = {
-  getMigrations: async () => migrations,
 };
