@@ -11,8 +11,8 @@ export interface CountryProfile {
   title: (first: string, last: string, professor: boolean) => string;
   firstNames: readonly string[];
   lastNames: readonly string[];
-  /** City, a hospital there, and (US) the city's zone when it differs from the market's. */
-  cities: readonly { city: string; region: string; hospital: string; timezone?: string }[];
+  /** City, a hospital there, (US) the city's zone when it differs from the market's, and how often it is drawn (default 1). */
+  cities: readonly { city: string; region: string; hospital: string; timezone?: string; weight?: number }[];
 }
 
 export const COUNTRIES: readonly CountryProfile[] = [
@@ -33,12 +33,12 @@ export const COUNTRIES: readonly CountryProfile[] = [
       "Coleman", "Brooks", "Reyes", "Chen", "Okonkwo", "Kowalski", "Fischer",
     ],
     cities: [
-      { city: "Boston", region: "MA", hospital: "Massachusetts General Hospital" },
-      { city: "New York", region: "NY", hospital: "NewYork-Presbyterian Hospital" },
-      { city: "Philadelphia", region: "PA", hospital: "Penn Presbyterian Medical Center" },
-      { city: "Atlanta", region: "GA", hospital: "Emory University Hospital" },
-      { city: "Miami", region: "FL", hospital: "Jackson Memorial Hospital" },
-      { city: "Baltimore", region: "MD", hospital: "Johns Hopkins Hospital" },
+      { city: "Boston", region: "MA", hospital: "Massachusetts General Hospital", weight: 3 },
+      { city: "New York", region: "NY", hospital: "NewYork-Presbyterian Hospital", weight: 3 },
+      { city: "Philadelphia", region: "PA", hospital: "Penn Presbyterian Medical Center", weight: 3 },
+      { city: "Atlanta", region: "GA", hospital: "Emory University Hospital", weight: 3 },
+      { city: "Miami", region: "FL", hospital: "Jackson Memorial Hospital", weight: 3 },
+      { city: "Baltimore", region: "MD", hospital: "Johns Hopkins Hospital", weight: 3 },
       { city: "Chicago", region: "IL", hospital: "Northwestern Memorial Hospital", timezone: "America/Chicago" },
       { city: "Houston", region: "TX", hospital: "Houston Methodist Hospital", timezone: "America/Chicago" },
       { city: "Minneapolis", region: "MN", hospital: "Abbott Northwestern Hospital", timezone: "America/Chicago" },

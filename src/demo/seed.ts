@@ -109,7 +109,7 @@ function makeHcps(country: CountryProfile, rng: Rng): DemoHcp[] {
   for (let i = 1; i <= country.count; i++) {
     const id = `${country.prefix}-${String(i).padStart(4, "0")}`;
     const known = id === WELL_KNOWN_HCP.id;
-    const place = known ? country.cities.find((c) => c.city === WELL_KNOWN_HCP.city)! : rng.pick(country.cities);
+    const place = known ? country.cities.find((c) => c.city === WELL_KNOWN_HCP.city)! : rng.weighted(country.cities.map((c) => [c, c.weight ?? 1] as const));
     const hospital = known || rng.chance(0.4);
     let name: string;
     if (known) name = WELL_KNOWN_HCP.name;
