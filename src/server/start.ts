@@ -1,5 +1,5 @@
 // Starting Steward: open the store, settle the governance bundle, bootstrap the admin, listen.
-import { resolve, dirname, join } from "node:path";
+import { resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { openStore } from "../store/db.ts";
@@ -71,6 +71,7 @@ export async function startSteward(options: StartOptions): Promise<Running> {
       app, ctx, url: address,
       async close() {
         await app.close();
+        ctx.anchor.close();
         await ctx.store.close();
       },
     };
@@ -80,4 +81,3 @@ export async function startSteward(options: StartOptions): Promise<Running> {
   }
 }
 
-export const anchorPathOf = (dataDir: string) => join(resolve(dataDir), "audit-head.json");

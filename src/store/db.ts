@@ -51,8 +51,28 @@ function openSqlite(dir: string): Store {
   // FULL: a decision the API has answered survives a power cut.
   file.pragma("synchronous = FULL");
   file.pragma("busy_timeout = 5000");
+  cachePreparedStatements(file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
   return { db, engine: "sqlite", dataDir, close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew; preparing costs more than running most of ours. The same SQL text
+ * gets the same statement (better-sqlite3 statements are reusable; each call runs to completion
+ * synchronously, so none is shared by two queries at once). Bounded: texts with long IN-lists vary.
+ */
+function cachePreparedStatements(file: BetterSqlite3.Database, limit = 1000): void {
+  const prepare = file.prepare.bind(file);
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  file.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      if (cache.size >= limit) cache.clear();
+      statement = prepare(source);
+      cache.set(source, statement);
+    }
+    return statement;
+  }) as typeof file.prepare;
 }
 
 function openPostgres(url: string, dir: string | undefined): Store {
