@@ -4,7 +4,7 @@ import autocannon from "autocannon";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startChild } from "./processes.ts";
+import { startChild } from "../test/processes.ts";
 
 const TOKEN = "stw_bench_admin_token_0123456789";
 const PASSWORD = "bench-password-123";

@@ -1,4 +1,5 @@
-// Servers under load run in their own processes; the load comes from this one.
+// Steward (or a yardstick server) in a process of its own: for load from outside (bench) and for
+// several server processes sharing one database (tests).
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 
