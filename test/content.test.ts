@@ -46,7 +46,7 @@ const assetBody = (claims: string[], extra: Record<string, unknown> = {}) => ({
   language: "en",
   product: "cardiozan",
   claims,
-  body: "Cardiozan lowers LDL-C by 50% at 12 weeks.",
+  body: "Cardiozan lowers LDL-C by 50% at 12 weeks.\nUnsubscribe: {{unsubscribe}}",
   safetyInfo: "See full prescribing information.",
   ...extra,
 });
@@ -174,12 +174,14 @@ describe.each(ENGINES)("content and MLR on %s", (engine) => {
       await fails(medical.post(`/v1/claims/${id}/approve`, SIGN), 409, "CLAIM_ALREADY_APPROVED");
     });
 
-    it("submitting is a no-op answer in this workflow", async () => {
+    it("submitting moves a draft into review; submitting again is a 409 that changes nothing", async () => {
       const id = uid("clm");
       await ok(mops.post("/v1/claims", claimBody({ id })), 201);
+      const { claim } = await ok(mops.post(`/v1/claims/${id}/submit`));
+      expect(claim).toMatchObject({ status: "submitted", review: { required: [{ roles: ["reviewer:medical", "reviewer:legal", "reviewer:regulatory"] }], signatures: [] } });
       const before = await counts();
-      expect((await ok(mops.post(`/v1/claims/${id}/submit`))).claim.status).toBe("draft");
-      expect((await ok(mops.request("POST", `/v1/claims/${id}/submit`))).claim.status).toBe("draft");
+      const again = await fails(mops.request("POST", `/v1/claims/${id}/submit`), 409, "CLAIM_ALREADY_SUBMITTED");
+      expect(again.message).toContain("already submitted");
       expect(await counts()).toEqual(before);
     });
 
@@ -342,7 +344,7 @@ describe.each(ENGINES)("content and MLR on %s", (engine) => {
       expect((await ok(viewer.get(`/v1/assets?claimId=${a}`))).assets.map((x: any) => x.id).sort()).toEqual([us.id, de.id].sort());
       expect((await ok(viewer.get(`/v1/assets?claimId=${a}&status=approved`))).assets.map((x: any) => x.id)).toEqual([us.id]);
       expect((await ok(viewer.get(`/v1/assets?claimId=${a}&market=DE&channel=field`))).assets.map((x: any) => x.id)).toEqual([de.id]);
-      expect((await ok(mops.post(`/v1/assets/${de.id}/submit`))).asset.status).toBe("draft");
+      expect((await ok(mops.post(`/v1/assets/${de.id}/submit`))).asset.status).toBe("submitted");
     });
   });
 

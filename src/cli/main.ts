@@ -15,6 +15,7 @@ program
   .option("--host <h>", "address to listen on", "127.0.0.1")
   .option("--governance <dir>", "governance bundle to activate at start")
   .option("--demo", "seed the demo market into an empty store", false)
+  .option("--no-agents", "with --demo: do not run the demo's agents and event generator")
   .action(async (options) => (await import("./serve.ts")).serveCommand(options));
 
 const governance = program.command("governance").description("governance bundles");
@@ -29,6 +30,46 @@ audit
   .description("walk the hash chain and compare its head with the anchor")
   .option("--data <dir>", "data directory", ".steward")
   .action(async (options) => (await import("./audit-verify.ts")).auditVerifyCommand(options));
+
+const events = program.command("events").description("events about HCPs");
+events
+  .command("import <file>")
+  .description("import a CRM extract (CSV with a header row, or JSONL): every valid row, and a report of each bad one")
+  .option("--data <dir>", "data directory", ".steward")
+  .option("--format <format>", "csv or jsonl (default: from the file name)")
+  .option("--batch <n>", "rows per transaction", "500")
+  .action(async (file: string, options) => (await import("../data/cli-import.ts")).eventsImportCommand(file, options));
+
+const content = program.command("content").description("claims and assets (MLR)");
+content
+  .command("import <file>")
+  .description("import claims and assets (CSV with a header row, or JSONL; a kind column says which): every valid row, and a report of each bad one")
+  .option("--data <dir>", "data directory", ".steward")
+  .option("--format <format>", "csv or jsonl (default: from the file name)")
+  .action(async (file: string, options) => (await import("../content/cli-import.ts")).contentImportCommand(file, options));
+
+const data = program.command("data").description("continuous data");
+data
+  .command("latency")
+  .description("each source's occurred → ingested latency against what each action type requires")
+  .option("--data <dir>", "data directory", ".steward")
+  .option("--window <duration>", "how far back to measure (e.g. 24h, 7d, at most 90d)", "7d")
+  .option("--governance <dir>", "judge against this bundle instead of the active one")
+  .option("--json", "print the report as JSON", false)
+  .option("--check", "exit 1 when the data cannot support some action type", false)
+  .action(async (options) => (await import("../data/cli-latency.ts")).dataLatencyCommand(options));
+
+const agents = program.command("agents").description("the reference agents (SDK clients of any Steward server)");
+agents
+  .command("run <name>")
+  .description("run one reference agent (nba, mi-triage, field-prep) until interrupted; its state survives restarts")
+  .requiredOption("--url <url>", "the Steward server, e.g. http://127.0.0.1:4000")
+  .requiredOption("--key <key>", "the agent's API key")
+  .option("--state <dir>", "directory for the agent's state file", ".steward-agents")
+  .option("--events <file>", "JSONL feed of HCP events to follow (tailed; the same events Steward ingests)")
+  .option("--interval <ms>", "milliseconds between rounds", "2000")
+  .option("--once", "one round, then exit", false)
+  .action(async (name: string, options) => (await import("../reference-agents/run.ts")).agentsRunCommand(name, options));
 
 try {
   await program.parseAsync(process.argv);

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { startSteward, StartupError } from "../server/start.ts";
 import { seedDemo, type DemoCredentials } from "../demo/seed.ts";
 import { readDemoCredentials, writeDemoCredentials } from "../demo/credentials.ts";
+import { dispatchConfigFromEnv, DispatchConfigError } from "../dispatch/config.ts";
 
 interface ServeOptions {
   data: string;
@@ -9,6 +10,8 @@ interface ServeOptions {
   host: string;
   governance?: string;
   demo: boolean;
+  /** `--no-agents`: the demo without its agents and event generator. */
+  agents?: boolean;
 }
 
 export async function serveCommand(options: ServeOptions): Promise<void> {
@@ -26,9 +29,10 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     running = await startSteward({
       dataDir: options.data, databaseUrl: process.env.DATABASE_URL, governanceDir: options.governance, port, host: options.host,
       adminToken, adminPassword: process.env.STEWARD_ADMIN_PASSWORD, logger: process.env.STEWARD_LOG === "1",
+      dispatch: dispatchConfigFromEnv(process.env, options.data),
     });
   } catch (error) {
-    if (error instanceof StartupError) {
+    if (error instanceof StartupError || error instanceof DispatchConfigError) {
       process.stderr.write(`steward serve: ${error.message}\n`);
       process.exitCode = 1;
       return;
@@ -51,10 +55,26 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     lines.push(`  try: curl -s ${running.url}/v1/agents -H "Authorization: Bearer ${adminToken}"`);
   }
   process.stdout.write(lines.join("\n") + "\n");
+  let living: import("../demo/living.ts").LivingDemo | null = null;
   const stop = async () => {
+    await living?.close();
     await running.close();
     process.exit(0);
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  if (demo && options.agents !== false) {
+    // The living demo: the three reference agents and an event generator, over this server's own HTTP API.
+    try {
+      const { startLivingDemo, livingOptionsFromEnv } = await import("../demo/living.ts");
+      living = await startLivingDemo({ url: running.url, dataDir: options.data, credentials: demo, ...livingOptionsFromEnv(process.env) });
+      process.stdout.write(
+        `  living demo: agents ${living.agents.map((a) => a.id).join(", ")} and an event generator (${living.eventsPerMinute} HCP events/min) are running` +
+          ` (state and log in ${living.stateDir}; --no-agents to start without them) — look first at ${running.url}/ (review queues, decisions, metrics),` +
+          ` or curl ${running.url}/v1/reviews?status=open and ${running.url}/v1/metrics with a demo user's token\n`,
+      );
+    } catch (error) {
+      process.stderr.write(`steward serve: the demo's agents did not start (the server runs without them): ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
 }

@@ -1,32 +1,66 @@
-// What other capabilities may ask about content: the gate's AssetView (on its hot path: two indexed
+// What other capabilities may ask about content: the gate's AssetView (on its hot path: three indexed
 // reads), an asset's claims, and the assets that use a claim. Read-only; never writes.
 import type { Db, Store, Tx } from "../store/db.ts";
 import type { AssetView, ClaimView } from "../gate/snapshot.ts";
 import type { Channel, Market } from "../shared/vocabulary.ts";
-import { toClaim, type Claim, type ClaimRow } from "./claims.ts";
-import { epochOrNull, highestRisk, statusAt, type ContentStatus, type RiskClass } from "./lifecycle.ts";
+import { epochOrNull, highestRisk, statusAt, toGateStatus, type ContentStatus, type RiskClass } from "./lifecycle.ts";
 
 /**
- * The asset as the gate sees it, with its claims in the asset's order (times as epoch ms).
- * Without `now`, statuses are as stored and the caller compares expiresAt with its own clock (the
- * gate does); with `now`, a status past its expiry reads `expired`, as the API shows it.
+ * The asset as the gate sees it: the version in force (the live approved version, else the latest),
+ * with its claim modules in the asset's order (times as epoch ms). A claim's withdrawal reads
+ * `withdrawn` on every version of it. Without `now`, statuses are as stored and the caller compares
+ * expiresAt with its own clock (the gate does); with `now`, a status past its expiry reads `expired`.
  */
 export async function loadAssetView(db: Db | Tx, assetId: string, now?: Date): Promise<AssetView | null> {
-  const asset = await db.selectFrom("assets")
-    .select(["id", "version", "status", "channel", "market", "product", "expires_at"])
-    .where("id", "=", assetId)
+  const head = await db.selectFrom("assets").select(["id", "version", "live_version"]).where("id", "=", assetId).executeTakeFirst();
+  if (!head) return null;
+  const version = versionInForce(head);
+  const asset = await db.selectFrom("asset_versions")
+    .select(["version", "status", "channel", "market", "product", "expires_at"])
+    .where("asset_id", "=", assetId).where("version", "=", version)
     .executeTakeFirst();
   if (!asset) return null;
-  const claims = await db.selectFrom("asset_claims")
-    .innerJoin("claims", "claims.id", "asset_claims.claim_id")
-    .select(["claims.id", "claims.version", "claims.status", "claims.expires_at", "claims.risk_class"])
-    .where("asset_claims.asset_id", "=", assetId)
-    .orderBy("asset_claims.position")
+  const claims = await db.selectFrom("asset_modules")
+    .innerJoin("claim_versions", (j) => j.onRef("claim_versions.claim_id", "=", "asset_modules.claim_id").onRef("claim_versions.version", "=", "asset_modules.claim_version"))
+    .innerJoin("claims", "claims.id", "asset_modules.claim_id")
+    .select(["claim_versions.claim_id as id", "claim_versions.version", "claim_versions.status", "claims.status as claim_status", "claim_versions.expires_at", "claim_versions.risk_class"])
+    .where("asset_modules.asset_id", "=", assetId).where("asset_modules.version", "=", version)
+    .orderBy("asset_modules.position")
     .execute();
+  return toAssetView(head.id, asset, claims, now);
+}
+
+/** The version that may be sent: the live approved version, else the latest. */
+export function versionInForce(head: { version: number; live_version: number | null }): number {
+  return head.live_version ?? head.version;
+}
+
+/** The stored fields of the asset version in force that the gate's view needs. */
+export interface StoredAssetVersion {
+  version: number;
+  status: string;
+  channel: string;
+  market: string;
+  product: string | null;
+  expires_at: string | null;
+}
+
+/** A claim module of that version: its claim version's stored fields and the claim's own status (withdrawal). */
+export interface StoredModuleClaim {
+  id: string;
+  version: number;
+  status: string;
+  claim_status: string;
+  expires_at: string | null;
+  risk_class: string;
+}
+
+/** The gate's view of stored rows (pure): what loadAssetView answers, modules in the asset's order. */
+export function toAssetView(assetId: string, asset: StoredAssetVersion, claims: readonly StoredModuleClaim[], now?: Date): AssetView {
   const status = (stored: string, expiresAt: string | null) =>
-    now ? statusAt(stored as ContentStatus, expiresAt, now) : (stored as ContentStatus);
+    toGateStatus(now ? statusAt(stored as ContentStatus, expiresAt, now) : (stored as ContentStatus));
   return {
-    id: asset.id,
+    id: assetId,
     version: asset.version,
     status: status(asset.status, asset.expires_at),
     channel: asset.channel as Channel,
@@ -34,7 +68,9 @@ export async function loadAssetView(db: Db | Tx, assetId: string, now?: Date): P
     product: asset.product,
     riskClass: highestRisk(claims.map((c) => c.risk_class as RiskClass)),
     expiresAt: epochOrNull(asset.expires_at),
-    claims: claims.map((c): ClaimView => ({ id: c.id, version: c.version, status: status(c.status, c.expires_at), expiresAt: epochOrNull(c.expires_at) })),
+    claims: claims.map((c): ClaimView => ({
+      id: c.id, version: c.version, status: status(c.claim_status === "withdrawn" ? "withdrawn" : c.status, c.expires_at), expiresAt: epochOrNull(c.expires_at),
+    })),
   };
 }
 
@@ -49,30 +85,8 @@ export async function lockAssetForSend(store: Store, trx: Tx, assetId: string): 
   }
 }
 
-/** The claims an asset uses, in its order, with statuses as of `now`. */
-export async function claimsOfAsset(db: Db | Tx, assetId: string, now: Date): Promise<Claim[]> {
-  const rows = await claimRowsOfAssets(db, [assetId]);
-  return (rows.get(assetId) ?? []).map((r) => toClaim(r, now));
-}
-
-/** Claim rows per asset, each list in the asset's order; one query for any number of assets. */
-export async function claimRowsOfAssets(db: Db | Tx, assetIds: readonly string[]): Promise<Map<string, ClaimRow[]>> {
-  const byAsset = new Map<string, ClaimRow[]>(assetIds.map((id) => [id, []]));
-  if (assetIds.length === 0) return byAsset;
-  const rows = await db.selectFrom("asset_claims")
-    .innerJoin("claims", "claims.id", "asset_claims.claim_id")
-    .selectAll("claims")
-    .select("asset_claims.asset_id")
-    .where("asset_claims.asset_id", "in", assetIds)
-    .orderBy("asset_claims.asset_id")
-    .orderBy("asset_claims.position")
-    .execute();
-  for (const { asset_id, ...claim } of rows) byAsset.get(asset_id)?.push(claim);
-  return byAsset;
-}
-
-/** Every asset that uses a claim (whatever its status): what a withdrawal must reach. */
+/** Every asset that uses a claim in any version (whatever its status): what a withdrawal must reach. */
 export async function assetIdsUsingClaim(db: Db | Tx, claimId: string): Promise<string[]> {
-  const rows = await db.selectFrom("asset_claims").select("asset_id").where("claim_id", "=", claimId).orderBy("asset_id").execute();
+  const rows = await db.selectFrom("asset_modules").select("asset_id").distinct().where("claim_id", "=", claimId).orderBy("asset_id").execute();
   return rows.map((r) => r.asset_id);
 }

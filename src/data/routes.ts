@@ -1,14 +1,41 @@
+import { z } from "zod";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Context } from "../shared/context.ts";
 import { callerOf } from "../server/app.ts";
-import { actorOf, requireRole } from "../auth/principal.ts";
+import { actorOf, requireRole, requireUser } from "../auth/principal.ts";
+import { invalid, notFound } from "../shared/errors.ts";
 import { EventBatchSchema, ingestEvents } from "./events.ts";
-import { allow } from "../server/guards.ts";
+import { allow, reader } from "../server/guards.ts";
+import { latencyReport, parseWindow } from "./latency-report.ts";
+import { readHcpState } from "./state-store.ts";
+import { emptyState, viewOf } from "./hcp-state.ts";
 
 export const eventRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
   app.post("/events", { preValidation: allow("mops"), schema: { tags: ["events"], body: EventBatchSchema } }, async (req) => {
     const caller = callerOf(req);
     requireRole(caller, "mops");
-    return ingestEvents(ctx, actorOf(caller), req.body.events);
+    return ingestEvents(ctx, actorOf(caller), req.body.events, { origin: "http" });
+  });
+
+  app.get("/data/latency", {
+    preValidation: reader,
+    schema: { tags: ["data"], querystring: z.strictObject({ window: z.string().max(20).default("7d") }) },
+  }, async (req) => {
+    requireUser(callerOf(req));
+    const window = parseWindow(req.query.window);
+    if (!window.ok) throw invalid(`invalid window: ${window.message}`, [{ field: "window", message: window.message }]);
+    const bundle = await ctx.governance.refresh(ctx.store.db);
+    return latencyReport(ctx.store.db, bundle, ctx.clock.now(), window.ms);
+  });
+
+  // Agents read it too: it is what they decide on, and what the gate will hold them to.
+  app.get("/hcps/:id/state", { schema: { tags: ["data"], params: z.strictObject({ id: z.string().min(1).max(200) }) } }, async (req) => {
+    callerOf(req);
+    const now = ctx.clock.now();
+    const state = await readHcpState(ctx.store.db, req.params.id, now);
+    if (state) return { state };
+    const hcp = await ctx.store.db.selectFrom("hcps").select("id").where("id", "=", req.params.id).executeTakeFirst();
+    if (!hcp) throw notFound("HCP", req.params.id);
+    return { state: viewOf(emptyState(hcp.id, now.toISOString()), now.getTime()) };
   });
 };

@@ -108,6 +108,15 @@ describe("property: replaying any sequence of decisions never breaks the contact
     return quiet.fromMinute < quiet.toMinute ? m >= quiet.fromMinute && m < quiet.toMinute : m >= quiet.fromMinute || m < quiet.toMinute;
   }
 
+  /**
+   * When clocks fall back, an hour of wall time happens twice. A quiet period that began before it runs
+   * on to its local end time; the gate does not open a window in the repeated hour because the wall
+   * clock briefly reads a time before `from` again. The oracle does not count such a moment as free.
+   */
+  function inRepeatedHour(zone: string, t: number): boolean {
+    return DateTime.fromMillis(t, { zone }).offset < DateTime.fromMillis(t - 3_600_000, { zone }).offset;
+  }
+
   it("no HCP exceeds any cap in any window, no two counted touches are closer than the gap, none falls in quiet hours (in the HCP's zone at the time)", () => {
     let counted = 0;
     fc.assert(
@@ -145,7 +154,8 @@ describe("property: replaying any sequence of decisions never breaks the contact
             for (let k = 0; k < 40; k++) {
               const x = now + Math.floor(((until - now) * k) / 40);
               const blocked =
-                counted.some((c) => Math.abs(c.at - x) < sc.policy.minGapMs) || (sc.policy.quietHours !== null && quietInOracle(zoneNow, sc.policy.quietHours, x));
+                counted.some((c) => Math.abs(c.at - x) < sc.policy.minGapMs) ||
+                (sc.policy.quietHours !== null && (quietInOracle(zoneNow, sc.policy.quietHours, x) || inRepeatedHour(zoneNow, x)));
               expect(blocked, `${new Date(x).toISOString()} was free before ${v.scheduledFor.toISOString()}`).toBe(true);
             }
           }

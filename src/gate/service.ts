@@ -17,6 +17,7 @@ import { arbitrate, markConflictLost } from "./arbitration.ts";
 import { commitDelivery, loadSnapshot } from "./store.ts";
 import { openReview } from "../reviews/queue.ts";
 import { lockAssetForSend } from "../content/read-model.ts";
+import { outcomesByDecision, type DecisionOutcome } from "../data/outcomes.ts";
 
 /** What an agent gets back (API.md), plus enough to read it without another call. */
 export interface DecisionView {
@@ -67,6 +68,7 @@ function replay(row: DecisionRow | undefined, hash: string): DecisionView | null
 }
 
 export async function propose(ctx: Context, agentId: string, body: ProposalBody): Promise<DecisionView> {
+  const receivedAt = ctx.clock.now();
   const hash = requestHash(body);
   const earlier = replay(await findByKey(ctx.store.db, agentId, body.idempotencyKey), hash);
   if (earlier) return earlier;
@@ -77,7 +79,7 @@ export async function propose(ctx: Context, agentId: string, body: ProposalBody)
       await lockHcp(ctx.store, w.trx, proposal.hcpId);
       const raced = replay(await findByKey(w.trx, agentId, body.idempotencyKey), hash);
       if (raced) return raced;
-      return decideAndRecord(ctx, w, proposal, hash, bundle, []);
+      return decideAndRecord(ctx, w, proposal, hash, bundle, [], receivedAt);
     });
   } catch (error) {
     // The same key raced in through another HCP's lock: the unique index settled it.
@@ -97,26 +99,27 @@ export interface BatchItem {
 /**
  * Proposals competing for one HCP's contact capacity are decided together under that HCP's lock, in
  * arbitration order (agent priority, then expected value); a loser is told it lost (CONFLICT_LOST).
+ * The whole batch is one transaction: it lands entirely or not at all. HCP locks are taken in id order,
+ * so two batches naming the same HCPs cannot deadlock.
  */
 export async function proposeBatch(ctx: Context, actor: string, items: readonly BatchItem[]): Promise<DecisionView[]> {
+  const receivedAt = ctx.clock.now();
   const bundle = await ctx.governance.refresh(ctx.store.db);
   const results: DecisionView[] = new Array(items.length);
   const byHcp = new Map<string, number[]>();
   items.forEach((item, i) => byHcp.set(item.body.hcpId, [...(byHcp.get(item.body.hcpId) ?? []), i]));
+  const hcpIds = [...byHcp.keys()].sort();
 
-  for (const [hcpId, indexes] of byHcp) {
-    await write(ctx, actor, async (w) => {
+  await write(ctx, actor, async (w) => {
+    const priorities = new Map<string, number>();
+    for (const agentId of new Set(items.map((it) => it.agentId))) {
+      const agent = await w.trx.selectFrom("agents").select("priority").where("id", "=", agentId).executeTakeFirst();
+      priorities.set(agentId, agent?.priority ?? -1);
+    }
+    for (const hcpId of hcpIds) {
       await lockHcp(ctx.store, w.trx, hcpId);
-      const priorities = new Map<string, number>();
-      for (const i of indexes) {
-        const agentId = items[i]!.agentId;
-        if (!priorities.has(agentId)) {
-          const agent = await w.trx.selectFrom("agents").select("priority").where("id", "=", agentId).executeTakeFirst();
-          priorities.set(agentId, agent?.priority ?? -1);
-        }
-      }
       const order = arbitrate(
-        indexes.map((i) => ({ index: i, priority: priorities.get(items[i]!.agentId) ?? -1, expectedValue: items[i]!.body.expectedValue ?? null })),
+        byHcp.get(hcpId)!.map((i) => ({ index: i, priority: priorities.get(items[i]!.agentId)!, expectedValue: items[i]!.body.expectedValue ?? null })),
         bundle.contact.arbitration,
       );
       const rivals: Touch[] = [];
@@ -124,18 +127,14 @@ export async function proposeBatch(ctx: Context, actor: string, items: readonly 
         const { agentId, body } = items[index]!;
         const hash = requestHash(body);
         const earlier = replay(await findByKey(w.trx, agentId, body.idempotencyKey), hash);
-        if (earlier) {
-          results[index] = earlier;
-          continue;
-        }
-        results[index] = await decideAndRecord(ctx, w, toProposal(agentId, body), hash, bundle, rivals);
+        results[index] = earlier ?? (await decideAndRecord(ctx, w, toProposal(agentId, body), hash, bundle, rivals, receivedAt));
       }
-    });
-  }
+    }
+  });
   return results;
 }
 
-async function decideAndRecord(ctx: Context, w: Write, proposal: Proposal, hash: string, bundle: Bundle, rivals: Touch[]): Promise<DecisionView> {
+async function decideAndRecord(ctx: Context, w: Write, proposal: Proposal, hash: string, bundle: Bundle, rivals: Touch[], receivedAt: Date): Promise<DecisionView> {
   // A claim withdrawal racing this decision either commits first and is seen, or waits and then cancels it.
   if (proposal.assetId) await lockAssetForSend(ctx.store, w.trx, proposal.assetId);
   const now = ctx.clock.now();
@@ -157,7 +156,7 @@ async function decideAndRecord(ctx: Context, w: Write, proposal: Proposal, hash:
     outcome: verdict.outcome, initial_outcome: verdict.outcome, reasons: JSON.stringify(verdict.reasons), checks: JSON.stringify(verdict.checks),
     reviewers: reviewers ? JSON.stringify(reviewers) : null, bundle_version: verdict.bundleVersion, decided_at: now.toISOString(),
     scheduled_for: scheduledFor, review_id: reviewId, proposal: JSON.stringify(proposal), expected_value: proposal.expectedValue,
-    resolved_at: verdict.outcome === "pending_review" ? null : now.toISOString(), resolution: null,
+    resolved_at: verdict.outcome === "pending_review" ? null : now.toISOString(), resolution: null, received_at: receivedAt.toISOString(),
   };
   await w.trx.insertInto("decisions").values(row).execute();
   const touch = await commitDelivery(w.trx, id, proposal, verdict);
@@ -174,8 +173,10 @@ async function decideAndRecord(ctx: Context, w: Write, proposal: Proposal, hash:
 export async function getDecision(db: Db, id: string) {
   const row = await db.selectFrom("decisions").selectAll().where("id", "=", id).executeTakeFirst();
   if (!row) throw notFound("decision", id);
+  const outcomes = await outcomesByDecision(db, [row.id]);
   return {
     ...toView(row),
+    outcomes: outcomes.get(row.id) ?? [],
     initialOutcome: row.initial_outcome,
     checks: parseJson(row.checks, []),
     proposal: parseJson(row.proposal, {}),
@@ -192,12 +193,14 @@ export interface DecisionQuery {
   limit: number;
 }
 
-export async function listDecisions(db: Db, q: DecisionQuery): Promise<DecisionView[]> {
+/** A listed decision carries what happened after it (delivered, opened, unsubscribed...), so agents learn from it. */
+export async function listDecisions(db: Db, q: DecisionQuery): Promise<(DecisionView & { outcomes: DecisionOutcome[] })[]> {
   let query = db.selectFrom("decisions").selectAll();
   if (q.agentId) query = query.where("agent_id", "=", q.agentId);
   if (q.hcpId) query = query.where("hcp_id", "=", q.hcpId);
   if (q.outcome) query = query.where("outcome", "=", q.outcome);
   if (q.since) query = query.where("decided_at", ">=", new Date(q.since).toISOString());
   const rows = await query.orderBy("decided_at", "desc").orderBy("id", "desc").limit(q.limit).execute();
-  return rows.map(toView);
+  const outcomes = await outcomesByDecision(db, rows.map((r) => r.id));
+  return rows.map((r) => ({ ...toView(r), outcomes: outcomes.get(r.id) ?? [] }));
 }

@@ -1,6 +1,7 @@
 // The compiled, validated governance bundle: what the gate decides under. Produced only by the loader
 // (load.ts), so a Bundle value is always one whose conditions compiled and type-checked.
 import type { ActionType, Channel, Market, Purpose, ReviewerRole } from "../shared/vocabulary.ts";
+import type { ContentPolicy } from "./content-policy.ts";
 
 export type AuthorityOutcome = "autonomous" | "confirm" | "forbidden";
 
@@ -107,6 +108,8 @@ export interface Bundle {
   markets: Readonly<Record<Market, MarketRule>>;
   freshness: FreshnessPolicy;
   tests: readonly BundleTestCase[];
+  /** content.yaml: the rules MLR pre-review checks apply; absent when the bundle has none (defaults apply). */
+  content?: ContentPolicy;
   /** The source files as loaded, so the active bundle can be stored, shown and re-loaded. */
   files: Readonly<Record<string, string>>;
 }

@@ -30,6 +30,7 @@ import {
   type TestsFile,
 } from "./schema.ts";
 import { MarketSchema } from "../shared/vocabulary.ts";
+import { ContentFileSchema, marketsNamedIn, toContentPolicy } from "./content-policy.ts";
 import { formatPath, parseSource, placeInScalar, placeOf, type Path, type Place, type SourceFile } from "./source.ts";
 
 export type BundleLoad = { ok: true; bundle: Bundle } | { ok: false; errors: BundleError[] };
@@ -38,8 +39,9 @@ export const AUTHORITY_FILE = "authority.yaml";
 export const CONTACT_FILE = "contact.yaml";
 export const MARKETS_FILE = "markets.yaml";
 export const FRESHNESS_FILE = "freshness.yaml";
+export const CONTENT_FILE = "content.yaml";
 const REQUIRED_FILES = [AUTHORITY_FILE, CONTACT_FILE, MARKETS_FILE] as const;
-const TOP_LEVEL_FILES: readonly string[] = [...REQUIRED_FILES, FRESHNESS_FILE];
+const TOP_LEVEL_FILES: readonly string[] = [...REQUIRED_FILES, FRESHNESS_FILE, CONTENT_FILE];
 const TESTS_DIR = "tests";
 const TEST_FILE = /^tests\/[^/]+\.yaml$/;
 
@@ -64,8 +66,12 @@ export function loadBundle(files: Readonly<Record<string, string>>): BundleLoad 
   const markets = check(files, MARKETS_FILE, MarketsSchema, errors);
   const freshness = check(files, FRESHNESS_FILE, FreshnessSchema, errors);
   const tests = testFileNames(files).map((name) => check(files, name, TestsSchema, errors));
+  const content = check(files, CONTENT_FILE, ContentFileSchema, errors);
 
   errors.push(...crossFileErrors(authority, markets, tests));
+  if (content && markets && isRecord(markets.raw)) {
+    errors.push(...unknownMarkets(content.source, marketsNamedIn(content.raw), new Set(Object.keys(markets.raw))));
+  }
 
   if (errors.length > 0 || !authority?.value || !contact?.value || !markets?.value) {
     return { ok: false, errors: sortErrors(errors) };
@@ -79,6 +85,7 @@ export function loadBundle(files: Readonly<Record<string, string>>): BundleLoad 
       markets: toMarkets(markets.value),
       freshness: toFreshnessPolicy(freshness?.value ?? null),
       tests: tests.flatMap((file) => (file?.value ? toTestCases(file.source.name, file.value) : [])),
+      ...(content?.value ? { content: toContentPolicy(content.value) } : {}),
       files: Object.freeze({ ...files }),
     },
   };

@@ -18,6 +18,11 @@ import { reviewRoutes } from "../reviews/routes.ts";
 import { governanceRoutes } from "../governance/routes.ts";
 import { auditRoutes } from "../audit/routes.ts";
 import { eventRoutes } from "../data/routes.ts";
+import { metricsRoutes, prometheusRoutes } from "../monitoring/routes.ts";
+import { dispatchRoutes } from "../dispatch/routes.ts";
+import { sessionRoutes } from "../auth/sessions.ts";
+import { portfolioRoutes } from "../console/routes.ts";
+import { consolePages } from "../console/pages.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -57,7 +62,7 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
 
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (req: FastifyRequest) => {
-    if (!req.url.startsWith("/v1/")) return;
+    if (!req.url.startsWith("/v1/") || req.routeOptions.config?.public) return;
     const header = req.headers.authorization;
     const match = header?.match(/^Bearer\s+(\S+)$/i);
     if (!match?.[1]) throw unauthorized("send Authorization: Bearer <token>");
@@ -77,6 +82,12 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   await app.register(governanceRoutes(ctx), { prefix: "/v1" });
   await app.register(auditRoutes(ctx), { prefix: "/v1" });
   await app.register(eventRoutes(ctx), { prefix: "/v1" });
+  await app.register(metricsRoutes(ctx), { prefix: "/v1" });
+  await app.register(prometheusRoutes(ctx));
+  await app.register(dispatchRoutes(ctx), { prefix: "/v1" });
+  await app.register(sessionRoutes(ctx), { prefix: "/v1" });
+  await app.register(portfolioRoutes(ctx), { prefix: "/v1" });
+  await app.register(consolePages());
   typed.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
   return app;

@@ -10,6 +10,10 @@ import { ActiveGovernance, storedActiveBundle } from "../governance/active.ts";
 import { loadBundleDir } from "../governance/load.ts";
 import { ensureAdmin } from "../auth/store.ts";
 import { buildApp } from "./app.ts";
+import { streamConfigFromEnv, type StreamConfig } from "../data/stream-config.ts";
+import type { EventStream } from "../data/stream.ts";
+import { startDispatcher, type Dispatcher } from "../dispatch/dispatcher.ts";
+import type { DispatchConfig } from "../dispatch/config.ts";
 
 export const EXAMPLE_BUNDLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../governance");
 
@@ -25,9 +29,17 @@ export interface StartOptions {
   clock?: Clock;
   logger?: boolean;
   bodyLimit?: number;
+  /** Server mode's event stream (NATS JetStream): undefined reads STEWARD_NATS_URL, null turns it off. */
+  eventStream?: StreamConfig | null;
+  /** The in-process outbox dispatcher; absent or null runs none here (`steward serve` passes the environment's). */
+  dispatch?: DispatchConfig | null;
 }
 
 export interface Running {
+  /** The NATS JetStream consumer, in server mode when configured. */
+  eventStream?: EventStream | null;
+  /** The outbox dispatcher running in this process, when one was asked for. */
+  dispatcher?: Dispatcher | null;
   app: FastifyInstance;
   ctx: Context;
   url: string;
@@ -67,10 +79,14 @@ export async function startSteward(options: StartOptions): Promise<Running> {
     if (options.adminToken) await ensureAdmin(ctx, options.adminToken, options.adminPassword ?? options.adminToken);
     const app = await buildApp(ctx, { logger: options.logger, bodyLimit: options.bodyLimit });
     const address = await app.listen({ port: options.port ?? 0, host: options.host ?? "127.0.0.1" });
+    const eventStream = await startStream(ctx, app, options);
+    const dispatcher = options.dispatch ? startDispatcher(ctx, options.dispatch) : null;
     return {
-      app, ctx, url: address,
+      app, ctx, url: address, eventStream, dispatcher,
       async close() {
+        await eventStream?.stop();
         await app.close();
+        await dispatcher?.stop();
         ctx.anchor.close();
         await ctx.store.close();
       },
@@ -81,3 +97,16 @@ export async function startSteward(options: StartOptions): Promise<Running> {
   }
 }
 
+
+/** Only in server mode: the stream's durable consumer is shared by processes over one PostgreSQL database. */
+async function startStream(ctx: Context, app: FastifyInstance, options: StartOptions): Promise<EventStream | null> {
+  const config = options.eventStream === undefined ? streamConfigFromEnv(process.env) : options.eventStream;
+  if (!config || !options.databaseUrl) return null;
+  const { startEventStream } = await import("../data/stream.ts");
+  try {
+    return await startEventStream(ctx, config, (message) => app.log.warn(message));
+  } catch (error) {
+    await app.close();
+    throw new StartupError(`the event stream at ${config.url} (${config.stream}) cannot be consumed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -3,6 +3,7 @@
 // booleans are 0/1 integers. Capabilities that own further tables declare them beside their code.
 import type { DataTables } from "../data/tables.ts";
 import type { DispatchTables } from "../dispatch/tables.ts";
+import type { ContentTables } from "../content/tables.ts";
 
 export interface AgentsTable {
   id: string;
@@ -78,6 +79,11 @@ export interface ClaimsTable {
   approval: string | null;
   withdrawn_at: string | null;
   withdraw_reason: string | null;
+  /** The latest version's fields (migration 004); every version is in claim_versions. */
+  language: string | null;
+  submitted_at: string | null;
+  review: string | null;
+  rejection: string | null;
 }
 
 export interface AssetsTable {
@@ -100,6 +106,13 @@ export interface AssetsTable {
   approved_at: string | null;
   approval: string | null;
   blocked_reason: string | null;
+  /** The latest version's fields (migration 004); every version is in asset_versions. */
+  rendered: string;
+  submitted_at: string | null;
+  review: string | null;
+  rejection: string | null;
+  /** The approved version in force (what may be sent), if any. */
+  live_version: number | null;
 }
 
 export interface AssetClaimsTable {
@@ -142,6 +155,7 @@ export interface DecisionsTable {
   expected_value: number | null;
   resolved_at: string | null;
   resolution: string | null;
+  received_at: string | null;
 }
 
 export interface TouchesTable {
@@ -216,7 +230,7 @@ export interface SettingsTable {
   value: string;
 }
 
-export interface Database extends DataTables, DispatchTables {
+export interface Database extends DataTables, DispatchTables, ContentTables {
   agents: AgentsTable;
   users: UsersTable;
   tokens: TokensTable;

@@ -2,9 +2,17 @@
 // Only portable column types: text, integer, double precision; JSON as text; times as ISO text.
 import type { Migration, MigrationProvider } from "kysely";
 import { m001_gate } from "./001-gate.ts";
+import { m002_data } from "./002-data.ts";
+import { m003_dispatch } from "./003-dispatch.ts";
+import { m004_content } from "./004-content.ts";
+import { m005_decision_timing } from "./005-decision-timing.ts";
 
 export const migrations: Record<string, Migration> = {
   "001_gate": m001_gate,
+  "002_data": m002_data,
+  "003_dispatch": m003_dispatch,
+  "004_content": m004_content,
+  "005_decision_timing": m005_decision_timing,
 };
 
 export const migrationProvider: MigrationProvider = {

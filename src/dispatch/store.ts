@@ -1,0 +1,220 @@
+// The dispatcher's SQL: claim due items, read what one needs to leave, and record how it went. Every
+// status change is fenced by the claim it was made under (`attempts`, which each claim increments): a
+// dispatcher whose lease lapsed and whose item another took over can no longer change that item.
+import type { Store, Tx } from "../store/db.ts";
+import type { Write } from "../shared/context.ts";
+import type { Bundle } from "../governance/bundle.ts";
+import type { ActionType, Channel, Purpose } from "../shared/vocabulary.ts";
+import { ACTION_TYPES, PURPOSES } from "../shared/vocabulary.ts";
+import { parseJson } from "../shared/json.ts";
+import { loadSnapshot } from "../gate/store.ts";
+import type { OutboxTable } from "../store/schema.ts";
+import type { Selectable, Updateable } from "kysely";
+import { recheck, storedProposal } from "./recheck.ts";
+import { emailOf, type Outbound, type OutboundContent } from "./outbound.ts";
+import type { AdapterName, Delivered, DeliveryFailure } from "./adapters/adapter.ts";
+import type { AfterFailure } from "./retry.ts";
+
+export type OutboxRow = Selectable<OutboxTable>;
+
+/** An item this dispatcher holds: the row as claimed; `attempts` is this claim's number. */
+export interface Claim {
+  row: OutboxRow;
+  attempt: number;
+  leaseUntil: Date;
+}
+
+export interface ClaimRequest {
+  now: Date;
+  limit: number;
+  worker: string;
+  leaseMs: number;
+}
+
+/**
+ * Claims up to `limit` items that are due (pending and available) or abandoned (sending, lease lapsed),
+ * marking them `sending` under this worker's lease, in one statement. PostgreSQL: the candidate rows are
+ * locked FOR UPDATE SKIP LOCKED, so dispatchers in several processes each take different items without
+ * waiting on one another. SQLite: one writer at a time makes the statement atomic by itself.
+ */
+export async function claimDue(store: Store, request: ClaimRequest): Promise<Claim[]> {
+  const nowIso = request.now.toISOString();
+  const leaseUntil = new Date(request.now.getTime() + request.leaseMs);
+  let candidates = store.db.selectFrom("outbox").select("id")
+    .where((eb) => eb.or([
+      eb.and([eb("status", "=", "pending"), eb("available_at", "<=", nowIso)]),
+      eb.and([eb("status", "=", "sending"), eb("lease_until", "<=", nowIso)]),
+    ]))
+    .orderBy("available_at").orderBy("id")
+    .limit(request.limit);
+  if (store.engine === "postgres") candidates = candidates.forUpdate().skipLocked();
+  const rows = await store.db.updateTable("outbox")
+    .set((eb) => ({ status: "sending", lease_owner: request.worker, lease_until: leaseUntil.toISOString(), attempts: eb("attempts", "+", 1) }))
+    .where("id", "in", candidates)
+    // SQLite evaluates the subquery inside the same statement; the status guard states the intent on both.
+    .where((eb) => eb.or([eb("status", "=", "pending"), eb("status", "=", "sending")]))
+    .returningAll()
+    .execute();
+  return rows
+    .sort((a, b) => (a.available_at < b.available_at ? -1 : a.available_at > b.available_at ? 1 : a.id < b.id ? -1 : 1))
+    .map((row) => ({ row, attempt: row.attempts, leaseUntil }));
+}
+
+/**
+ * Gives back a claim this dispatcher will not act on (too little of its lease left to finish an
+ * attempt): the item is pending again, as if never claimed, so the unused claim costs it no attempt.
+ * Fenced like every change; claims are not audited, and neither is handing one back.
+ */
+export async function releaseClaim(store: Store, claim: Claim): Promise<boolean> {
+  const result = await store.db.updateTable("outbox")
+    .set((eb) => ({ status: "pending", attempts: eb("attempts", "-", 1), lease_owner: null, lease_until: null }))
+    .where("id", "=", claim.row.id).where("status", "=", "sending").where("attempts", "=", claim.attempt)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Why an item must not leave: the gate's reason codes, or what makes the item unreadable. */
+export interface Stop {
+  code: string;
+  message: string;
+}
+
+export type Prepared = { kind: "ready"; outbound: Outbound } | { kind: "stopped"; stops: Stop[] };
+
+const isAction = (v: unknown): v is ActionType => typeof v === "string" && (ACTION_TYPES as readonly string[]).includes(v);
+const isPurpose = (v: unknown): v is Purpose => typeof v === "string" && (PURPOSES as readonly string[]).includes(v);
+
+/**
+ * Re-checks the item against a fresh snapshot and, when it may leave, builds what leaves: the content
+ * and the HCP as they stand now. Reads only.
+ */
+export async function prepare(trx: Tx, claim: Claim, bundle: Bundle, now: Date): Promise<Prepared> {
+  const { row } = claim;
+  const decision = await trx.selectFrom("decisions").select(["proposal", "decided_at", "scheduled_for"]).where("id", "=", row.decision_id).executeTakeFirst();
+  const unreadable = (what: string): Prepared => ({ kind: "stopped", stops: [{ code: "DISPATCH_UNREADABLE", message: `outbox item ${row.id}: ${what}` }] });
+  if (!decision) return unreadable(`its decision ${row.decision_id} does not exist`);
+  let proposal;
+  try {
+    proposal = storedProposal(decision.proposal);
+  } catch {
+    return unreadable(`the proposal stored with decision ${row.decision_id} is not JSON`);
+  }
+  if (typeof proposal.agentId !== "string" || typeof proposal.hcpId !== "string" || !isAction(proposal.action) || !isPurpose(proposal.purpose)) {
+    return unreadable(`the proposal stored with decision ${row.decision_id} lacks its agent, HCP, action or purpose`);
+  }
+  const snapshot = await loadSnapshot(trx, proposal, bundle, now);
+  const reasons = recheck(proposal, snapshot, bundle, now);
+  if (reasons.length > 0) return { kind: "stopped", stops: reasons.map((r) => ({ code: r.code, message: r.message })) };
+
+  const hcp = await trx.selectFrom("hcps").select(["name", "market", "attributes"]).where("id", "=", proposal.hcpId).executeTakeFirstOrThrow();
+  const asset = row.asset_id ? await sendableContent(trx, row.asset_id) : null;
+  return {
+    kind: "ready",
+    outbound: {
+      attempt: claim.attempt,
+      recipient: { hcpId: proposal.hcpId, name: hcp.name, email: emailOf(parseJson<Record<string, unknown>>(hcp.attributes, {})) },
+      document: {
+        id: row.id,
+        decisionId: row.decision_id,
+        agentId: row.agent_id,
+        hcpId: row.hcp_id,
+        market: hcp.market,
+        channel: row.channel as Channel,
+        action: proposal.action,
+        purpose: proposal.purpose,
+        rationale: proposal.rationale ?? null,
+        decidedAt: decision.decided_at,
+        // Not the row's available_at: that moves with each retry, and every attempt carries the same document.
+        scheduledFor: decision.scheduled_for,
+        asset,
+      },
+    },
+  };
+}
+
+/**
+ * The copy that may be sent: the approved version in force (`live_version`) when content keeps
+ * versions, else the asset's own row (which the re-check just found approved). A version's `rendered`
+ * text (its claim modules filled in) is preferred to the body as written.
+ */
+async function sendableContent(trx: Tx, assetId: string): Promise<OutboundContent | null> {
+  const head = await trx.selectFrom("assets")
+    .select(["id", "version", "title", "subject", "language", "body", "rendered", "safety_info", "live_version"])
+    .where("id", "=", assetId).executeTakeFirst();
+  if (!head) return null;
+  const live = head.live_version !== null && head.live_version !== head.version
+    ? await trx.selectFrom("asset_versions")
+      .select(["version", "title", "subject", "language", "body", "rendered", "safety_info"])
+      .where("asset_id", "=", assetId).where("version", "=", head.live_version).executeTakeFirst()
+    : undefined;
+  const v = live ?? head;
+  return { id: head.id, version: v.version, title: v.title, subject: v.subject, language: v.language, body: v.rendered || v.body, safetyInfo: v.safety_info };
+}
+
+/** What the audit records about an item, whatever happened to it. */
+function subjectOf(claim: Claim) {
+  const r = claim.row;
+  return { outboxId: r.id, decisionId: r.decision_id, agentId: r.agent_id, hcpId: r.hcp_id, channel: r.channel, action: r.action, assetId: r.asset_id, attempt: claim.attempt };
+}
+
+/** Changes the item only while this claim still holds it; true when it did. */
+async function fenced(w: Write, claim: Claim, set: Updateable<OutboxTable>): Promise<boolean> {
+  const result = await w.trx.updateTable("outbox").set(set)
+    .where("id", "=", claim.row.id).where("status", "=", "sending").where("attempts", "=", claim.attempt)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** A cancelled or dead item never reaches the HCP, so it no longer holds the HCP's contact capacity. */
+async function releaseTouch(w: Write, decisionId: string): Promise<void> {
+  await w.trx.updateTable("touches").set({ cancelled: 1 }).where("decision_id", "=", decisionId).execute();
+}
+
+export interface AttemptFacts {
+  adapter: AdapterName;
+  worker: string;
+  startedAt: Date;
+}
+
+async function recordAttempt(w: Write, claim: Claim, facts: AttemptFacts, status: "sent" | "failed" | "dead", error: string | null): Promise<void> {
+  await w.trx.insertInto("dispatch_attempts").values({
+    outbox_id: claim.row.id, attempt: claim.attempt, decision_id: claim.row.decision_id, adapter: facts.adapter, worker: facts.worker,
+    started_at: facts.startedAt.toISOString(), at: w.now.toISOString(), status, error,
+  }).execute();
+}
+
+export async function markSent(w: Write, claim: Claim, facts: AttemptFacts, delivered: Delivered): Promise<boolean> {
+  const at = w.now.toISOString();
+  const changed = await fenced(w, claim, { status: "sent", sent_at: at, closed_at: at, closed_reason: null, lease_owner: null, lease_until: null });
+  await recordAttempt(w, claim, facts, "sent", null);
+  const data = { ...subjectOf(claim), adapter: facts.adapter, duplicate: delivered.duplicate, detail: delivered.detail, sentAt: at };
+  // A claim that lapsed while its send was under way still sent: the attempt is on record, and the
+  // dispatcher that took the item over repeats it under the same idempotency key.
+  w.audit(changed ? "outbox.sent" : "outbox.sent_after_lease", `outbox:${claim.row.id}`, data);
+  return changed;
+}
+
+export async function markFailed(w: Write, claim: Claim, facts: AttemptFacts, failure: DeliveryFailure, next: AfterFailure): Promise<boolean> {
+  const at = w.now.toISOString();
+  const error = failure.message.slice(0, 2000);
+  const changed = next.kind === "dead"
+    ? await fenced(w, claim, { status: "dead", closed_at: at, closed_reason: `dead-lettered after ${claim.attempt} attempt(s): ${error}`, lease_owner: null, lease_until: null })
+    : await fenced(w, claim, { status: "pending", available_at: next.at.toISOString(), lease_owner: null, lease_until: null });
+  await recordAttempt(w, claim, facts, next.kind === "dead" ? "dead" : "failed", error);
+  if (changed && next.kind === "dead") await releaseTouch(w, claim.row.decision_id);
+  const data = { ...subjectOf(claim), adapter: facts.adapter, error, permanent: failure.permanent };
+  if (!changed) w.audit("outbox.attempt_failed", `outbox:${claim.row.id}`, { ...data, superseded: true });
+  else if (next.kind === "dead") w.audit("outbox.dead_lettered", `outbox:${claim.row.id}`, data);
+  else w.audit("outbox.attempt_failed", `outbox:${claim.row.id}`, { ...data, retryAt: next.at.toISOString(), delayMs: next.delayMs });
+  return changed;
+}
+
+export async function cancelItem(w: Write, claim: Claim, stops: readonly Stop[]): Promise<boolean> {
+  const at = w.now.toISOString();
+  const reason = `re-checked at dispatch: ${stops.map((s) => `${s.code}: ${s.message}`).join("; ")}`.slice(0, 4000);
+  const changed = await fenced(w, claim, { status: "cancelled", closed_at: at, closed_reason: reason, lease_owner: null, lease_until: null });
+  if (!changed) return false;
+  await releaseTouch(w, claim.row.decision_id);
+  w.audit("outbox.cancelled", `outbox:${claim.row.id}`, { ...subjectOf(claim), reasons: stops });
+  return true;
+}

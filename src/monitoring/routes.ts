@@ -1,0 +1,36 @@
+import { z } from "zod";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Context } from "../shared/context.ts";
+import { reader } from "../server/guards.ts";
+import { invalid } from "../shared/errors.ts";
+import { MarketSchema } from "../shared/vocabulary.ts";
+import { operatingMetrics } from "./metrics.ts";
+import { prometheusRegistry } from "./prometheus.ts";
+
+const DAY = 24 * 3600 * 1000;
+const MetricsQuerySchema = z.strictObject({
+  agentId: z.string().min(1).max(200).optional(),
+  market: MarketSchema.optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
+/** GET /v1/metrics (signed-in people) — the operating-model metrics as JSON. */
+export const metricsRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
+  app.get("/metrics", { preValidation: reader, schema: { tags: ["metrics"], querystring: MetricsQuerySchema } }, async (req) => {
+    const now = ctx.clock.now();
+    const to = req.query.to ? new Date(req.query.to) : now;
+    const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - 7 * DAY);
+    if (from >= to) throw invalid("the window is empty: `from` must be before `to`", [{ field: "from", message: "must be before to" }]);
+    return operatingMetrics(ctx.store.db, { agentId: req.query.agentId, market: req.query.market, from, to }, now);
+  });
+};
+
+/** GET /metrics — Prometheus text, unauthenticated like every scrape target; aggregates only. */
+export const prometheusRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
+  const registry = prometheusRegistry(ctx);
+  app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
+    reply.header("content-type", registry.contentType);
+    return registry.metrics();
+  });
+};
