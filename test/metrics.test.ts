@@ -60,7 +60,7 @@ describe.each(ENGINES)("operating-model metrics on %s", (engine) => {
     expect(mt.decisionVelocityPerHour).toBeCloseTo(6);
     expect(mt.outcomeMix).toEqual({ allowed: 3, scheduled: 1, rejected: 2 });
     expect(mt.initialOutcomeMix).toEqual({ allowed: 2, scheduled: 1, pending_review: 1, rejected: 2 });
-    expect(mt.rejectionReasons).toMatchObject({ CONSENT_MISSING: 1, AUTHORITY_FORBIDDEN: 1 });
+    expect(mt.rejectionReasons).toEqual({ CONSENT_MISSING: 1, AUTHORITY_FORBIDDEN: 1 }); // B also carries AUTHORITY_AUTONOMOUS: not a refusal
     expect(mt.escalationRate).toBeCloseTo(1 / 6);
     expect(mt.reviews).toEqual({ opened: 1, closed: 1, closedOnTime: 1, deadlineAdherence: 1, openOverdue: 0 });
 

@@ -2,7 +2,7 @@
 // exact definition is in the README ("Operating-model metrics"); the code below is that definition.
 import type { Db } from "../store/db.ts";
 import { parseJson } from "../shared/json.ts";
-import type { Reason } from "../gate/reasons.ts";
+import { DELAYING, INFORMATIONAL, type Reason, type ReasonCode } from "../gate/reasons.ts";
 import { countBy, ratio, summarize, type Summary } from "./stats.ts";
 
 export interface MetricsQuery {
@@ -78,7 +78,13 @@ export async function operatingMetrics(db: Db, q: MetricsQuery, now: Date): Prom
   const reasonsOf = new Map(decisions.map((d) => [d.id, parseJson<Reason[]>(d.reasons, []).map((r) => r.code as string)]));
   const rejected = decisions.filter((d) => d.outcome === "rejected");
   const rejectionReasons: Record<string, number> = {};
-  for (const d of rejected) for (const code of new Set(reasonsOf.get(d.id))) rejectionReasons[code] = (rejectionReasons[code] ?? 0) + 1;
+  // Only the codes that refuse: the authority that would have let it through, or a delay, is not why it was refused.
+  for (const d of rejected) {
+    for (const code of new Set(reasonsOf.get(d.id))) {
+      if (INFORMATIONAL.has(code as ReasonCode) || DELAYING.has(code as ReasonCode)) continue;
+      rejectionReasons[code] = (rejectionReasons[code] ?? 0) + 1;
+    }
+  }
 
   // Evidence: the newest event each decision cites (the insight it acted on).
   const evidenceIds = new Map<string, string[]>();

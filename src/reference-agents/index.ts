@@ -1,4 +1,5 @@
 // The reference agents by the name `steward agents run NAME` knows them.
+import { setTimeout as sleep } from "node:timers/promises";
 import type { AgentOptions, ReferenceAgent, TickReport } from "./kit/agent.ts";
 import { NbaAgent } from "./nba/agent.ts";
 import { MiTriageAgent } from "./mi-triage/agent.ts";
@@ -36,13 +37,8 @@ export async function runAgent(agent: RunnableAgent, options: { intervalMs: numb
     } catch (error) {
       options.log(`${agent.name}: round failed, will retry: ${error instanceof Error ? error.message : String(error)}`);
     }
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, options.intervalMs);
-      options.signal?.addEventListener("abort", () => {
-        clearTimeout(t);
-        resolve();
-      }, { once: true });
-    });
+    // The timer's own abort handling removes its listener; a hand-added one per round would pile up.
+    await sleep(options.intervalMs, undefined, { signal: options.signal }).catch(() => {});
   }
 }
 
