@@ -38,7 +38,7 @@ async function seed(url: string, hcps: number): Promise<string> {
   for (let i = 0; i < hcps; i++) await call(url, TOKEN, "PUT", `/v1/hcps/b-${i}`, { name: `Dr. ${i}`, specialty: "cardiology", market: "US" });
   await call(url, TOKEN, "POST", "/v1/claims", { id: "clm-b", text: "Lowers LDL-C by 50%.", references: ["Ref 2024"], markets: ["US"] });
   await call(url, reviewer.token, "POST", "/v1/claims/clm-b/approve", { signature: { password: PASSWORD, meaning: "approved" } });
-  await call(url, TOKEN, "POST", "/v1/assets", { id: "ast-b", title: "LDL", subject: "LDL news", channel: "email", market: "US", language: "en", claims: ["clm-b"], body: "Lowers LDL-C by 50%.", safetyInfo: "ISI" });
+  await call(url, TOKEN, "POST", "/v1/assets", { id: "ast-b", title: "LDL", subject: "LDL news", channel: "email", market: "US", language: "en", claims: ["clm-b"], body: "Lowers LDL-C by 50%. Unsubscribe: {{unsubscribe}}", safetyInfo: "Important safety information: see the full prescribing information." });
   await call(url, reviewer.token, "POST", "/v1/assets/ast-b/approve", { signature: { password: PASSWORD, meaning: "approved" } });
   return apiKey;
 }

@@ -10,7 +10,7 @@ import { emailOf, type Outbound } from "./outbound.ts";
 import { DeliveryFailure, type ChannelAdapter } from "./adapters/adapter.ts";
 import { recheck, storedProposal } from "./recheck.ts";
 import { FileSink } from "./adapters/file.ts";
-import { GroupCommit } from "./group-commit.ts";
+import { GroupCommit } from "../shared/group-commit.ts";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -12,7 +12,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { write, type Context, type Write } from "../shared/context.ts";
-import { GroupCommit } from "./group-commit.ts";
+import { GroupCommit } from "../shared/group-commit.ts";
 import type { DispatchConfig } from "./config.ts";
 import { adapterFor, adaptersFor, closeAdapters, type ChannelAdapters } from "./routing.ts";
 import { asDeliveryFailure, DeliveryFailure, type ChannelAdapter } from "./adapters/adapter.ts";

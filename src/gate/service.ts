@@ -17,6 +17,7 @@ import { arbitrate, markConflictLost } from "./arbitration.ts";
 import { commitDelivery, loadSnapshot } from "./store.ts";
 import { openReview } from "../reviews/queue.ts";
 import { lockAssetForSend } from "../content/read-model.ts";
+import { GroupCommit } from "../shared/group-commit.ts";
 import { outcomesByDecision, type DecisionOutcome } from "../data/outcomes.ts";
 
 /** What an agent gets back (API.md), plus enough to read it without another call. */
@@ -73,14 +74,12 @@ export async function propose(ctx: Context, agentId: string, body: ProposalBody)
   const earlier = replay(await findByKey(ctx.store.db, agentId, body.idempotencyKey), hash);
   if (earlier) return earlier;
   const bundle = await ctx.governance.refresh(ctx.store.db);
-  const proposal = toProposal(agentId, body);
+  const job: ProposalJob = { proposal: toProposal(agentId, body), hash, bundle, receivedAt };
   try {
-    return await write(ctx, `agent:${agentId}`, async (w) => {
-      await lockHcp(ctx.store, w.trx, proposal.hcpId);
-      const raced = replay(await findByKey(w.trx, agentId, body.idempotencyKey), hash);
-      if (raced) return raced;
-      return decideAndRecord(ctx, w, proposal, hash, bundle, [], receivedAt);
-    });
+    // SQLite has one writer and pays one fsync per commit: proposals arriving together share a commit.
+    // PostgreSQL runs them in parallel, each under its HCP's lock.
+    if (ctx.store.engine === "sqlite") return await groupCommitOf(ctx).submit(job).then(settled);
+    return await write(ctx, `agent:${agentId}`, (w) => decideOne(ctx, w, job));
   } catch (error) {
     // The same key raced in through another HCP's lock: the unique index settled it.
     if (isUniqueViolation(error)) {
@@ -89,6 +88,57 @@ export async function propose(ctx: Context, agentId: string, body: ProposalBody)
     }
     throw error;
   }
+}
+
+interface ProposalJob {
+  proposal: Proposal;
+  hash: string;
+  bundle: Bundle;
+  receivedAt: Date;
+}
+
+/** Under the HCP's lock: the same key may have raced in since the first look; else decide and record. */
+async function decideOne(ctx: Context, w: Write, job: ProposalJob): Promise<DecisionView> {
+  const { proposal, hash } = job;
+  await lockHcp(ctx.store, w.trx, proposal.hcpId);
+  const raced = replay(await findByKey(w.trx, proposal.agentId, proposal.idempotencyKey), hash);
+  if (raced) return raced;
+  return decideAndRecord(ctx, w, proposal, hash, job.bundle, [], job.receivedAt);
+}
+
+type Settled = { ok: true; view: DecisionView } | { ok: false; error: unknown };
+const settled = (s: Settled): DecisionView => {
+  if (s.ok) return s.view;
+  throw s.error;
+};
+
+// One group commit per store; keyed by the context so no state outlives it.
+const groups = new WeakMap<Context, GroupCommit<ProposalJob, Settled>>();
+
+/**
+ * Group commit: every proposal waiting when a commit starts joins the next one. Each is its own unit
+ * of work (a savepoint), so one proposal's failure (a racing key) is its own, and each caller still
+ * answers only after the commit that holds its decision is durable.
+ */
+function groupCommitOf(ctx: Context): GroupCommit<ProposalJob, Settled> {
+  let group = groups.get(ctx);
+  if (!group) {
+    group = new GroupCommit<ProposalJob, Settled>((jobs) =>
+      write(ctx, "system", async (w) => {
+        const out: Settled[] = [];
+        for (const job of jobs) {
+          try {
+            out.push({ ok: true, view: await w.nested(`agent:${job.proposal.agentId}`, (jw) => decideOne(ctx, jw, job)) });
+          } catch (error) {
+            out.push({ ok: false, error });
+          }
+        }
+        return out;
+      }),
+    );
+    groups.set(ctx, group);
+  }
+  return group;
 }
 
 export interface BatchItem {

@@ -1,4 +1,5 @@
 // The one small context object every service receives: store, clock, audit anchor, governance.
+import { sql } from "kysely";
 import type { Store, Tx } from "../store/db.ts";
 import type { Clock } from "./clock.ts";
 import type { AuditAnchor } from "../audit/anchor.ts";
@@ -22,6 +23,12 @@ export interface Write {
   actor: Actor;
   /** Queue an audit record; it is appended in this same transaction, just before commit. */
   audit(type: string, subject: string, data: unknown): void;
+  /**
+   * A unit of work inside this transaction (a savepoint), on behalf of `actor`: if `fn` throws, its
+   * changes and its audit records are undone and the error is rethrown; the rest of the transaction
+   * goes on. Several callers' work can so share one commit (group commit) without sharing failures.
+   */
+  nested<T>(actor: Actor, fn: (w: Write) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -31,19 +38,36 @@ export interface Write {
 export async function write<T>(ctx: Context, actor: Actor, fn: (w: Write) => Promise<T>): Promise<T> {
   let head: { seq: number; hash: string } | null = null;
   const result = await ctx.store.db.transaction().execute(async (trx) => {
-    const now = ctx.clock.now();
     const entries: AuditEntry[] = [];
-    const at = now.toISOString();
-    const w: Write = {
-      trx,
-      now,
-      actor,
-      audit: (type, subject, data) => entries.push({ at, actor, type, subject, data }),
-    };
-    const value = await fn(w);
+    const value = await fn(unitOfWork(trx, ctx.clock.now(), actor, entries, { next: 0 }));
     head = await appendAudit(ctx.store, trx, entries);
     return value;
   });
   if (head) ctx.anchor.advance(head);
   return result;
+}
+
+function unitOfWork(trx: Tx, now: Date, actor: Actor, entries: AuditEntry[], savepoints: { next: number }): Write {
+  const at = now.toISOString();
+  return {
+    trx,
+    now,
+    actor,
+    audit: (type, subject, data) => entries.push({ at, actor, type, subject, data }),
+    async nested(childActor, fn) {
+      const name = sql.raw(`unit_${++savepoints.next}`);
+      const own: AuditEntry[] = [];
+      await sql`savepoint ${name}`.execute(trx);
+      try {
+        const value = await fn(unitOfWork(trx, now, childActor, own, savepoints));
+        await sql`release savepoint ${name}`.execute(trx);
+        entries.push(...own);
+        return value;
+      } catch (error) {
+        await sql`rollback to savepoint ${name}`.execute(trx);
+        await sql`release savepoint ${name}`.execute(trx);
+        throw error;
+      }
+    },
+  };
 }

@@ -13,7 +13,7 @@ import { dirname } from "node:path";
 import type { ChannelAdapter, Delivered } from "./adapter.ts";
 import { DeliveryFailure } from "./adapter.ts";
 import type { Outbound } from "../outbound.ts";
-import { GroupCommit } from "../group-commit.ts";
+import { GroupCommit } from "../../shared/group-commit.ts";
 
 export class FileSink implements ChannelAdapter {
   readonly name = "file" as const;
