@@ -39,7 +39,7 @@ export async function write<T>(ctx: Context, actor: Actor, fn: (w: Write) => Pro
   let head: { seq: number; hash: string } | null = null;
   const result = await ctx.store.db.transaction().execute(async (trx) => {
     const entries: AuditEntry[] = [];
-    const value = await fn(unitOfWork(trx, ctx.clock.now(), actor, entries, { next: 0 }));
+    const value = await fn(unitOfWork(trx, ctx.clock.now(), actor, entries, 0));
     head = await appendAudit(ctx.store, trx, entries);
     return value;
   });
@@ -47,7 +47,7 @@ export async function write<T>(ctx: Context, actor: Actor, fn: (w: Write) => Pro
   return result;
 }
 
-function unitOfWork(trx: Tx, now: Date, actor: Actor, entries: AuditEntry[], savepoints: { next: number }): Write {
+function unitOfWork(trx: Tx, now: Date, actor: Actor, entries: AuditEntry[], depth: number): Write {
   const at = now.toISOString();
   return {
     trx,
@@ -55,11 +55,13 @@ function unitOfWork(trx: Tx, now: Date, actor: Actor, entries: AuditEntry[], sav
     actor,
     audit: (type, subject, data) => entries.push({ at, actor, type, subject, data }),
     async nested(childActor, fn) {
-      const name = sql.raw(`unit_${++savepoints.next}`);
+      // Named by depth, not by count: the same few statements are prepared once and reused, and a
+      // savepoint name may repeat (release and rollback refer to the innermost of that name).
+      const name = sql.raw(`unit_${depth + 1}`);
       const own: AuditEntry[] = [];
       await sql`savepoint ${name}`.execute(trx);
       try {
-        const value = await fn(unitOfWork(trx, now, childActor, own, savepoints));
+        const value = await fn(unitOfWork(trx, now, childActor, own, depth + 1));
         await sql`release savepoint ${name}`.execute(trx);
         entries.push(...own);
         return value;
