@@ -71,6 +71,21 @@ agents
   .option("--once", "one round, then exit", false)
   .action(async (name: string, options) => (await import("../reference-agents/run.ts")).agentsRunCommand(name, options));
 
+program
+  .command("simulate")
+  .description("the operating-model simulator: a synthetic market driving the real decision service on a virtual clock, two arms per scenario on one seed")
+  .requiredOption("--scenario <name>", "portfolio, data-latency, mlr, or all")
+  .option("--hcps <n>", "HCPs in the synthetic market", "1000")
+  .option("--days <n>", "simulated days", "90")
+  .option("--seed <n>", "seed of every random draw (same seed, same numbers)", "1")
+  .option("--out <dir>", "where the JSON and the HTML report go", "./sim-out")
+  .option("--step-hours <n>", "simulated hours per step of the virtual clock (divides 24)", "1")
+  .option("--set <path=value>", "change a model parameter (repeatable; listed below)", (v: string, all: string[]) => [...all, v], [] as string[])
+  .option("--keep-stores", "keep the temporary SQLite stores of each arm", false)
+  // Only this command's help needs the parameter table, so only it loads it.
+  .addHelpText("after", process.argv.includes("simulate") ? (await import("../sim/help.ts")).simulateHelp() : "")
+  .action(async (options) => (await import("../sim/cli.ts")).simulateCommand(options));
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -98,6 +98,8 @@ export type Verdict = "allowed" | "scheduled" | "pending_review" | "rejected";
 
 export interface PilotView {
   now: number;
+  /** The virtual clock's step: a pilot that runs at a given hour runs in the step that contains it. */
+  stepMs: number;
   hcps: readonly SimHcp[];
   catalog: ContentCatalog;
 }
@@ -141,6 +143,12 @@ export abstract class Pilot {
   }
 }
 
+/** True in the one step of the day that contains `hour` (UTC). */
+const runsAt = (view: PilotView, hour: number): boolean => {
+  const h = new Date(view.now).getUTCHours();
+  return hour >= h && hour < h + view.stepMs / HOUR_MS;
+};
+
 const channelBit = (action: ActionType): number => (action === "web_personalization" ? 2 : action === "field_suggestion" || action === "visit_request" ? 4 : 1);
 export const channelOfAction = (action: ActionType): SimChannel => (action === "web_personalization" ? "web" : action === "field_suggestion" || action === "visit_request" ? "field" : "email");
 
@@ -168,7 +176,7 @@ class RepScheduler extends Pilot {
   }
   plan(view: PilotView): Plan[] {
     // Reps get their list at 13:00 UTC (the European afternoon, the US morning).
-    if (new Date(view.now).getUTCHours() !== 13) return [];
+    if (!runsAt(view, 13)) return [];
     const out: Plan[] = [];
     for (const [h, s] of this.candidates) {
       const hcp = view.hcps[h]!;
@@ -196,10 +204,15 @@ class Nba extends Pilot {
     for (const [h, s] of this.candidates) {
       const hcp = view.hcps[h]!;
       if (view.now < this.nextAllowed[h]!) continue;
+      // The signal says what the HCP is interested in: when content on that topic exists, the bandit
+      // chooses among its channels; otherwise among every channel × topic.
       const arms: string[] = [];
-      for (const channel of ["email", "web"] as const) {
-        if (!this.open(h, channel === "web" ? "web_personalization" : "email")) continue;
-        for (const topic of view.catalog.topics(hcp.market, channel)) arms.push(`${channel}:${topic}`);
+      for (const focus of [true, false]) {
+        for (const channel of ["email", "web"] as const) {
+          if (!this.open(h, channel === "web" ? "web_personalization" : "email")) continue;
+          for (const topic of view.catalog.topics(hcp.market, channel)) if (!focus || topic === s.topic) arms.push(`${channel}:${topic}`);
+        }
+        if (arms.length > 0) break;
       }
       if (arms.length === 0) continue;
       const choice = this.bandit.choose(hcp.segment, arms, this.rng, 24);
@@ -243,7 +256,7 @@ class EmailOptimiser extends Pilot {
   plan(view: PilotView): Plan[] {
     const at = new Date(view.now);
     const weekday = at.getUTCDay();
-    if (at.getUTCHours() !== 11 || weekday === 0 || weekday === 6) return [];
+    if (!runsAt(view, 11) || weekday === 0 || weekday === 6) return [];
     const week = Math.floor(view.now / (7 * DAY_MS));
     const out: Plan[] = [];
     for (const hcp of view.hcps) {
@@ -313,7 +326,8 @@ class AdSequencer extends Pilot {
       const topics = view.catalog.topics(hcp.market, "web");
       if (topics.length === 0) continue;
       const topic = topics.includes(s.signal.topic) ? s.signal.topic : topics[(s.hcp + s.step) % topics.length]!;
-      out.push(this.base(hcp, "web_personalization", topic, view.catalog.get(hcp.market, "web", topic), s.signal, 0.8, 0.1));
+      // Only the first step answers the visit; the follow-ups are the sequence's own cadence.
+      out.push(this.base(hcp, "web_personalization", topic, view.catalog.get(hcp.market, "web", topic), s.step === 0 ? s.signal : null, 0.8, 0.1));
     }
     this.steps.length = 0;
     this.steps.push(...later);

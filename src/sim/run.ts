@@ -5,7 +5,7 @@
 // the market, and the market answers — engagement, unsubscribes — with outcome events that flow back.
 //
 // The simulator is a harness around the decision service, not an agent: it calls propose/ingest/review
-// functions in-process (no HTTP) so that a quarter of a market runs in seconds. Agents proper reach
+// functions in-process (no HTTP, no waiting in real time). Agents proper reach
 // Steward only through the SDK (src/reference-agents/); the pilots here are the harness's stand-ins.
 import { join } from "node:path";
 import { ManualClock } from "../shared/clock.ts";
@@ -21,7 +21,7 @@ import { DAY_MS, HOUR_MS, MarketState, WEEK_MS, type Signal, type SimHcp } from 
 import { PILOTS, channelOfAction, makePilot, type Pilot, type Plan, type Verdict } from "./pilots.ts";
 import type { SimParams } from "./params.ts";
 import { chance, exponential, lognormal, stream } from "./random.ts";
-import { approveTopic, closeSimStore, openSimStore, publishRevision, siloBundleFiles, withdrawTopic, SIM_ACTOR, SIM_PASSWORD, type SimStore } from "./steward.ts";
+import { approveTopic, closeSimStore, DISPATCH_BATCH, openSimStore, publishRevision, siloBundleFiles, withdrawTopic, SIM_ACTOR, SIM_PASSWORD, type SimStore } from "./steward.ts";
 import { contactFindings, type TruthTouch } from "./compliance.ts";
 import { summarise, type Summary } from "./stats.ts";
 
@@ -84,6 +84,8 @@ export interface ArmResult {
     engaged: number;
     engagementRate: number | null;
     engagedPerHcp: number;
+    /** Share of delivered promotional touches about the HCP's favourite topic (content relevance). */
+    onFavouriteTopic: number | null;
     unsubscribed: { email: number; web: number };
     touchesPerHcpPerWeek: number;
     /** Each HCP's touches in each full week: the noise distribution. */
@@ -102,7 +104,8 @@ export interface ArmResult {
   pilots: Record<string, PilotTotals>;
   content: { events: { day: number; what: string }[] };
   /** Real time, not simulated: excluded from the seed-determinism comparison. */
-  performance: { wallSeconds: number; cpuSeconds: number; decisions: number; decisionsPerSecond: number; phases: Record<string, number> };
+  /** busySeconds: this thread's event loop was busy (JS and the synchronous SQLite calls), excluding waits. */
+  performance: { wallSeconds: number; busySeconds: number; decisions: number; decisionsPerSecond: number; phases: Record<string, number> };
 }
 
 interface SimDecision {
@@ -171,7 +174,7 @@ export type Progress = (done: number, total: number) => void;
 
 export async function runArm(arm: ArmSpec, market: Market, workDir: string, progress?: Progress): Promise<ArmResult> {
   const wallStart = performance.now();
-  const cpuStart = process.cpuUsage();
+  const eluStart = performance.eventLoopUtilization();
   const phases: Record<string, number> = { setup: 0, content: 0, ingest: 0, reviews: 0, propose: 0, dispatch: 0, market: 0, close: 0 };
   const timed = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
     const t = performance.now();
@@ -208,6 +211,8 @@ export async function runArm(arm: ArmSpec, market: Market, workDir: string, prog
     }
   });
   const pilotsOf = new Map<SimStore, Pilot[]>(stores.map((s) => [s, pilots.filter((x) => storeOf.get(x.spec.id) === s)]));
+  /** Allowed or scheduled touches not yet handed to the market, per store. */
+  const undelivered = new Map<SimStore, SimDecision[]>(stores.map((s) => [s, []]));
   /** When each store ingested each signal (the moment its pilots could know). */
   const seenAt = new Map<SimStore, Map<string, number>>(stores.map((s) => [s, new Map()]));
 
@@ -233,6 +238,7 @@ export async function runArm(arm: ArmSpec, market: Market, workDir: string, prog
   const stageSamples: Record<Stage, number[]> = Object.fromEntries(STAGES.map((s) => [s, []])) as unknown as Record<Stage, number[]>;
   const weekOf = (t: number) => Math.min(weeks - 1, Math.max(0, Math.floor((t - startMs) / WEEK_MS)));
   const withdrawnAt = new Map<string, number>();
+  let onFavourite = 0;
   const contentLog: { day: number; what: string }[] = [];
 
   // --- content: MLR turnaround and the safety update -------------------------------------------------
@@ -325,6 +331,7 @@ export async function runArm(arm: ArmSpec, market: Market, workDir: string, prog
     } else if (view.outcome === "allowed" || view.outcome === "scheduled") {
       d.touchAt = view.outcome === "scheduled" && view.scheduledFor ? Date.parse(view.scheduledFor) : now;
       pilotTotals[d.plan.pilot]![view.outcome]++;
+      undelivered.get(d.store)!.push(d);
     }
     d.pilot.decided(d.plan, view.outcome, codes, now);
   };
@@ -404,7 +411,7 @@ export async function runArm(arm: ArmSpec, market: Market, workDir: string, prog
     const plans: { pilot: Pilot; plan: Plan }[] = [];
     for (const pilot of pilots) {
       const store = storeOf.get(pilot.spec.id)!;
-      for (const plan of pilot.plan({ now, hcps, catalog: store.catalog })) plans.push({ pilot, plan });
+      for (const plan of pilot.plan({ now, stepMs, hcps, catalog: store.catalog })) plans.push({ pilot, plan });
     }
     if (plans.length > 0) {
       await timed("propose", async () => {
@@ -451,9 +458,19 @@ export async function runArm(arm: ArmSpec, market: Market, workDir: string, prog
       });
     }
 
-    // The dispatcher hands what is due to the market; the market answers.
+    // The dispatcher hands what is due to the market; the market answers. The harness knows what is
+    // due, so it drains only then, and stops at the first pass that did not fill a batch.
     await timed("dispatch", async () => {
-      for (const store of stores) await store.dispatcher.drainAll();
+      for (const store of stores) {
+        const waiting = undelivered.get(store)!;
+        if (!waiting.some((d) => d.touchAt! <= now)) continue;
+        for (let pass = 0; pass < 10_000; pass++) {
+          const report = await store.dispatcher.drainOnce();
+          if (report.claimed < DISPATCH_BATCH) break;
+        }
+        // Whatever was due and did not go out was stopped (a withdrawal, a revoked consent).
+        undelivered.set(store, waiting.filter((d) => d.touchAt! > now));
+      }
     });
     await timed("market", async () => {
       const delivered: SimDecision[] = [];
@@ -514,6 +531,7 @@ export async function runArm(arm: ArmSpec, market: Market, workDir: string, prog
     totals: {
       proposals: decisions.length, initialOutcomes, finalOutcomes, rejectionReasons: sortKeys(rejectionReasons), reviews,
       delivered, cancelledBeforeDispatch, engaged, engagementRate: delivered > 0 ? round(engaged / delivered) : null, engagedPerHcp: round(engaged / hcps.length),
+      onFavouriteTopic: delivered > 0 ? round(onFavourite / delivered) : null,
       unsubscribed: { email: countFinite(state.unsubscribedAt.email), web: countFinite(state.unsubscribedAt.web) },
       touchesPerHcpPerWeek: round(delivered / hcps.length / (p.days / 7)),
       hcpWeek: { p50: q(0.5), p90: q(0.9), max: perHcpWeek.length ? perHcpWeek[perHcpWeek.length - 1]! : 0, overFour: round(perHcpWeek.filter((x) => x > 4).length / Math.max(1, perHcpWeek.length)) },
@@ -531,7 +549,7 @@ export async function runArm(arm: ArmSpec, market: Market, workDir: string, prog
     pilots: pilotTotals,
     content: { events: contentLog },
     performance: {
-      wallSeconds: round(wallSeconds, 2), cpuSeconds: round(cpuSecondsSince(cpuStart), 2), decisions: decisions.length, decisionsPerSecond: Math.round(decisions.length / Math.max(0.001, phases.propose! / 1000)),
+      wallSeconds: round(wallSeconds, 2), busySeconds: round(performance.eventLoopUtilization(eluStart).active / 1000, 2), decisions: decisions.length, decisionsPerSecond: Math.round(decisions.length / Math.max(0.001, phases.propose! / 1000)),
       phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, round(v / 1000, 2)])),
     },
   };
@@ -609,6 +627,7 @@ export async function runArm(arm: ArmSpec, market: Market, workDir: string, prog
       if (unsubscribed) events.push({ type: "unsubscribed", at: now + HOUR_MS, source });
     }
     if (!exempt) weekly.touches[week]!++;
+    if (!exempt && plan.topic === hcp.favourite) onFavourite++;
     if (engaged && !exempt) weekly.engaged[week]!++;
     if (unsubscribed) weekly.unsubscribes[week]!++;
     if (engaged) pilotTotals[plan.pilot]!.engaged++;
@@ -646,11 +665,6 @@ function bodyOf(d: { seq: number; plan: Plan }, hcps: readonly SimHcp[]): BatchI
     confidence: plan.confidence, expectedValue: plan.expectedValue,
     ...(plan.signal ? { evidence: [plan.signal.id] } : {}),
   };
-}
-
-function cpuSecondsSince(start: NodeJS.CpuUsage): number {
-  const d = process.cpuUsage(start);
-  return (d.user + d.system) / 1e6;
 }
 
 function countFinite(values: Float64Array): number {

@@ -47,13 +47,15 @@ export interface SimStore {
 }
 
 const FILES = ["steward.db", "audit-head.json"];
+/** Outbox items one dispatcher pass claims. */
+export const DISPATCH_BATCH = 500;
 
 /** Seeds the market every arm starts from into `dir`: people, the five pilots, HCPs and consents, content. */
 export async function seedBase(params: SimParams, hcps: readonly SimHcp[], dir: string, clock: ManualClock): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const ctx = await openContext({ dataDir: dir, governanceDir: EXAMPLE_BUNDLE_DIR, clock });
   try {
-    await sql`pragma synchronous = OFF`.execute(ctx.store.db);
+    await throwaway(ctx);
     const users: Record<string, Signer> = {};
     for (const [username, name, role] of [["sim-brand", "Simulated brand reviewer", "reviewer:brand"], ["sim-medical", "Simulated medical reviewer", "reviewer:medical"]] as const) {
       const { user } = await createUser(ctx, SIM_ACTOR, { username, name, roles: [role], password: SIM_PASSWORD });
@@ -87,6 +89,11 @@ export async function seedBase(params: SimParams, hcps: readonly SimHcp[], dir: 
     ctx.anchor.close();
     await ctx.store.close();
   }
+}
+
+/** A throwaway store: no fsync per commit (a bigger page cache was measured and made no difference). */
+async function throwaway(ctx: Context): Promise<void> {
+  await sql`pragma synchronous = OFF`.execute(ctx.store.db);
 }
 
 /** A password hash in the format the auth store verifies (scrypt$N$salt$key), at a token work factor. */
@@ -138,7 +145,7 @@ export async function openSimStore(name: string, baseDir: string, dir: string, c
     for (const [file, text] of Object.entries(bundle)) writeFileSync(join(governanceDir, file), text);
   }
   const ctx = await openContext({ dataDir: dir, governanceDir, clock });
-  await sql`pragma synchronous = OFF`.execute(ctx.store.db);
+  await throwaway(ctx);
   const users = await ctx.store.db.selectFrom("users").select(["id", "username", "name"]).where("username", "in", ["sim-brand", "sim-medical"]).execute();
   const signer = (username: string, role: "reviewer:brand" | "reviewer:medical"): Signer => {
     const u = users.find((x) => x.username === username);
@@ -154,7 +161,7 @@ export async function openSimStore(name: string, baseDir: string, dir: string, c
     },
     async close() {},
   };
-  const dispatcher = new Dispatcher(ctx, { ...defaultDispatchConfig(dir), batchSize: 500, concurrency: 64 }, {
+  const dispatcher = new Dispatcher(ctx, { ...defaultDispatchConfig(dir), batchSize: DISPATCH_BATCH, concurrency: 64 }, {
     adapters: { smtp: market, webhook: market, file: market }, worker: `sim:${name}`,
     onError: (error) => {
       throw error;
