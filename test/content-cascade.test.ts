@@ -70,4 +70,36 @@ describe.each(ENGINES)("the withdrawal cascade with proposals in flight on %s", 
     expect((await m.rival.get("/v1/agents/nba/notices")).status).toBe(403);
     expect((await m.users.auditor.get("/v1/agents/nba/notices")).status).toBe(200);
   });
+
+  it("blocks every version that uses the claim, but cancels only the sends of assets whose version in force uses it", async () => {
+    const sign = { signature: { password: PASSWORD, meaning: "approved" } };
+    const mops = m.users.mops;
+    for (const id of ["clm-va", "clm-vb"]) {
+      await ok(mops.post("/v1/claims", { id, text: `Cardiozan claim ${id}.`, product: "cardiozan", references: ["PI section 14"], markets: ["US"] }), 201);
+      await ok(m.users.medical.post(`/v1/claims/${id}/approve`, sign));
+    }
+    const asset = (id: string, claims: string[]) => ({ id, title: id, subject: "Cardiozan", channel: "email", market: "US", language: "en", product: "cardiozan", claims, body: "Cardiozan news.\nUnsubscribe: {{unsubscribe}}", safetyInfo: "See full prescribing information." });
+    // ast-v: in force v1 uses A; its newer draft v2 does not. ast-w: in force v1 does not use A; its draft v2 does.
+    await ok(mops.post("/v1/assets", asset("ast-v", ["clm-va"])), 201);
+    await ok(mops.post("/v1/assets", asset("ast-w", ["clm-vb"])), 201);
+    for (const id of ["ast-v", "ast-w"]) await ok(m.users.medical.post(`/v1/assets/${id}/approve`, sign));
+    await ok(mops.put("/v1/assets/ast-v", { claims: ["clm-vb"] }));
+    await ok(mops.put("/v1/assets/ast-w", { claims: ["clm-va", "clm-vb"] }));
+    for (const [hcp, assetId] of [["us-v0", "ast-v"], ["us-v1", "ast-w"]] as const) {
+      await ok(mops.put(`/v1/hcps/${hcp}`, { name: `Dr. ${hcp}`, specialty: "cardiology", market: "US" }), 201);
+      expect((await ok(m.agent.post("/v1/proposals", email(hcp, { assetId })))).outcome).toBe("allowed");
+    }
+
+    const w = await ok(m.users.medical.post("/v1/claims/clm-va/withdraw", { reason: "safety update: label change" }));
+    expect(w).toMatchObject({ assetsBlocked: 2, versionsBlocked: 2, outboxCancelled: 1, assetIds: ["ast-v", "ast-w"] });
+    const versions = async (id: string) => (await ok(m.users.auditor.get(`/v1/assets/${id}/versions`))).versions.map((v: any) => [v.version, v.status]);
+    expect(await versions("ast-v")).toEqual([[1, "withdrawn"], [2, "draft"]]);
+    expect(await versions("ast-w")).toEqual([[1, "approved"], [2, "withdrawn"]]);
+    const box = await db().selectFrom("outbox").select(["asset_id", "status"]).where("asset_id", "in", ["ast-v", "ast-w"]).orderBy("asset_id").execute();
+    expect(box).toEqual([{ asset_id: "ast-v", status: "cancelled" }, { asset_id: "ast-w", status: "pending" }]);
+    // The gate agrees: ast-v's version in force is blocked, ast-w's is not.
+    expect((await ok(m.agent.post("/v1/proposals", email("us-v0", { assetId: "ast-v" })))).reasons.map((r: any) => r.code)).toContain("CONTENT_CLAIM_WITHDRAWN");
+    await ok(mops.put("/v1/hcps/us-v2", { name: "Dr. us-v2", specialty: "cardiology", market: "US" }), 201);
+    expect((await ok(m.agent.post("/v1/proposals", email("us-v2", { assetId: "ast-w" })))).outcome).toBe("allowed");
+  });
 });

@@ -84,6 +84,14 @@ describe.each(ENGINES)("operating-model metrics on %s", (engine) => {
     expect(mt.sent).toBe(3);
     expect(mt.engagementQuality).toBeCloseTo(2 / 3); // A opened, E accepted; D only delivered
     expect(mt.fieldAdoption).toEqual({ delivered: 1, accepted: 1, rate: 1 });
+    // ast-us and ast-de share the claim clm-1: every sent action with an asset used a reused module (A, D);
+    // E (a field suggestion) carried none. Ready: the email channel in US and DE — an event invite is sent
+    // by email too, so the email assets serve it; no web content exists.
+    expect(mt.contentReuse).toMatchObject({ sent: 3, sentWithContent: 2, reused: 2 });
+    expect(mt.contentReuse.share).toBeCloseTo(2 / 3);
+    const ready = mt.marketReadiness.cells.filter((c: any) => c.ready).map((c: any) => `${c.market}/${c.action}`).sort();
+    expect(ready).toEqual(["DE/email", "DE/event_invite", "US/email", "US/event_invite"]);
+    expect(mt.marketReadiness.share).toBeCloseTo(4 / 6);
   });
 
   it("filters by agent and by market", async () => {

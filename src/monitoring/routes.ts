@@ -5,6 +5,7 @@ import { reader } from "../server/guards.ts";
 import { invalid } from "../shared/errors.ts";
 import { MarketSchema } from "../shared/vocabulary.ts";
 import { operatingMetrics } from "./metrics.ts";
+import { contentMetrics } from "../content/metrics.ts";
 import { prometheusRegistry } from "./prometheus.ts";
 
 const DAY = 24 * 3600 * 1000;
@@ -22,7 +23,10 @@ export const metricsRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app
     const to = req.query.to ? new Date(req.query.to) : now;
     const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - 7 * DAY);
     if (from >= to) throw invalid("the window is empty: `from` must be before `to`", [{ field: "from", message: "must be before to" }]);
-    return operatingMetrics(ctx.store.db, { agentId: req.query.agentId, market: req.query.market, from, to }, now);
+    const operating = await operatingMetrics(ctx.store.db, { agentId: req.query.agentId, market: req.query.market, from, to }, now);
+    // Content reuse and market readiness describe the library as it stands now, not the window.
+    const content = await contentMetrics(ctx.store.db, now, await ctx.governance.refresh(ctx.store.db));
+    return { ...operating, contentReuse: content.reuse, marketReadiness: content.readiness };
   });
 };
 
