@@ -5,7 +5,8 @@ import { applyEvent, emptyState, viewOf, MAX_ENGAGEMENTS, type StateEvent } from
 import { effectOf, normaliseType } from "../src/data/event-kinds.ts";
 import { auditActions, humanDuration, percentile, sourceLatencies } from "../src/data/latency.ts";
 import { linkProblems, type DecisionRef } from "../src/data/outcome-links.ts";
-import { toEvent, formatOf } from "../src/data/import-file.ts";
+import { toEvent } from "../src/data/import-file.ts";
+import { formatOf } from "../src/shared/record-file.ts";
 import type { FreshnessPolicy } from "../src/governance/bundle.ts";
 
 const HOUR = 3_600_000;

@@ -8,7 +8,8 @@ import { basename } from "node:path";
 import cliProgress from "cli-progress";
 import { openContext, StartupError } from "../server/start.ts";
 import type { Context } from "../shared/context.ts";
-import { formatOf, ImportFileError, readCsv, readJsonl, type ContentRow, type ReadProgress } from "./import-file.ts";
+import { readContent, type ContentRow } from "./import-file.ts";
+import { formatOf, ImportFileError, type ReadProgress } from "../shared/record-file.ts";
 import { importRow } from "./import.ts";
 
 interface ImportOptions {
@@ -72,7 +73,7 @@ export async function contentImportCommand(file: string, options: ImportOptions)
 
   const origin = `import:${basename(file)}`;
   try {
-    const rows: AsyncGenerator<ContentRow> = format === "csv" ? readCsv(file, progress) : readJsonl(file, progress);
+    const rows: AsyncGenerator<ContentRow> = readContent(file, format, progress);
     for await (const row of rows) {
       summary.rows++;
       const result = await importRow(ctx, ACTOR, row, origin);

@@ -2,22 +2,12 @@
 // row, streaming. A `kind` column (field) says which each row is. Rows are numbered by the file's line,
 // so a person can open the file at the line the report names. Shaping a record is pure; the readers
 // only add the streams.
-import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
-import { parse } from "csv-parse";
+import { readRecords, type CsvOptions, type ReadProgress, type RecordFormat } from "../shared/record-file.ts";
 import type { z } from "zod";
 import type { FieldProblem } from "../shared/errors.ts";
 import { NewClaimSchema, type NewClaim } from "./claims.ts";
 import { NewAssetSchema, type NewAsset } from "./assets.ts";
 
-export type ImportFormat = "csv" | "jsonl";
-
-export function formatOf(path: string, explicit?: string): ImportFormat | null {
-  const name = (explicit ?? path.split(".").pop() ?? "").toLowerCase();
-  if (name === "csv") return "csv";
-  if (name === "jsonl" || name === "ndjson") return "jsonl";
-  return null;
-}
 
 /** One row of the file: a claim or an asset ready for the services, or what is wrong with it. */
 export type ContentRow =
@@ -147,69 +137,19 @@ function dedupe(problems: FieldProblem[]): FieldProblem[] {
 const withRow = (row: number, shaped: ShapedRow): ContentRow => ({ row, ...shaped });
 
 /** Bytes read so far, for the progress bar. */
-export interface ReadProgress {
-  bytes: number;
-}
+const CSV: CsvOptions = {
+  headerProblem(header) {
+    if (!header.some((h) => fieldOf(h) === "kind")) return "the header row names no 'kind' column; each row says whether it is a claim or an asset";
+    const unknown = header.filter((h) => fieldOf(h) === null);
+    return unknown.length > 0 ? `the header row names column(s) that are no field of a claim or an asset: ${unknown.map((u) => `'${u}'`).join(", ")}` : null;
+  },
+  whatTheFileHolds: "a CSV file of claims and assets starts with a header row",
+  trimCells: false,
+};
 
-/** The file as a whole cannot be read as content (no header, no kind column, unknown columns). */
-export class ImportFileError extends Error {}
-
-export async function* readCsv(path: string, progress: ReadProgress): AsyncGenerator<ContentRow> {
-  const skipped: ContentRow[] = [];
-  const input = createReadStream(path);
-  input.on("data", (chunk) => (progress.bytes += chunk.length));
-  const parser = input.pipe(parse({
-    info: true, bom: true, skip_empty_lines: true, relax_column_count: true, skip_records_with_error: true,
-    // A record the parser cannot read (a quote never closed) is reported by its line, and reading goes on.
-    on_skip: (err) => {
-      skipped.push({ row: typeof err?.lines === "number" ? err.lines : 0, problems: [{ field: "row", message: err ? `is not valid CSV: ${err.message.replace(/^[^:]*: /, "")}` : "is not valid CSV" }] });
-      return undefined;
-    },
-  }));
-  let header: string[] | null = null;
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    while (skipped.length > 0) yield skipped.shift()!;
-    if (!header) {
-      header = record.map((h) => h.trim());
-      if (!header.some((h) => fieldOf(h) === "kind")) {
-        throw new ImportFileError(`${path}: the header row names no 'kind' column; each row says whether it is a claim or an asset`);
-      }
-      const unknown = header.filter((h) => fieldOf(h) === null);
-      if (unknown.length > 0) {
-        throw new ImportFileError(`${path}: the header row names column(s) that are no field of a claim or an asset: ${unknown.map((u) => `'${u}'`).join(", ")}`);
-      }
-      continue;
-    }
-    if (record.length !== header.length) {
-      yield { row: info.lines, problems: [{ field: "row", message: `has ${record.length} fields; the header has ${header.length}` }] };
-      continue;
-    }
-    yield withRow(info.lines, shapeRecord(Object.fromEntries(header.map((h, i) => [h, record[i]!])), true));
-  }
-  while (skipped.length > 0) yield skipped.shift()!;
-  if (!header) throw new ImportFileError(`${path}: the file is empty; a CSV file of claims and assets starts with a header row`);
-}
-
-export async function* readJsonl(path: string, progress: ReadProgress): AsyncGenerator<ContentRow> {
-  const input = createReadStream(path, { encoding: "utf8" });
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let row = 0;
-  for await (const line of lines) {
-    row++;
-    progress.bytes += Buffer.byteLength(line) + 1;
-    const text = (row === 1 ? line.replace(/^\uFEFF/, "") : line).trim();
-    if (text === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      yield { row, problems: [{ field: "line", message: `is not valid JSON (${error instanceof Error ? error.message : "parse error"})` }] };
-      continue;
-    }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      yield { row, problems: [{ field: "line", message: "is not a JSON object" }] };
-      continue;
-    }
-    yield withRow(row, shapeRecord(value as Record<string, unknown>, false));
+/** The file's rows as claims and assets to create (or their problems), in file order. */
+export async function* readContent(path: string, format: RecordFormat, progress: ReadProgress): AsyncGenerator<ContentRow> {
+  for await (const r of readRecords(path, format, progress, CSV)) {
+    yield "problems" in r ? r : withRow(r.row, shapeRecord(r.record, format === "csv"));
   }
 }

@@ -7,7 +7,8 @@ import { basename } from "node:path";
 import cliProgress from "cli-progress";
 import { openContext, StartupError } from "../server/start.ts";
 import { ingestEvents } from "./events.ts";
-import { formatOf, ImportFileError, readCsv, readJsonl, type ImportRow, type ReadProgress } from "./import-file.ts";
+import { readEvents, type ImportRow } from "./import-file.ts";
+import { formatOf, ImportFileError, type ReadProgress } from "../shared/record-file.ts";
 import type { Context } from "../shared/context.ts";
 
 interface ImportOptions {
@@ -84,7 +85,7 @@ export async function eventsImportCommand(file: string, options: ImportOptions):
   };
 
   try {
-    const rows: AsyncGenerator<ImportRow> = format === "csv" ? readCsv(file, progress) : readJsonl(file, progress);
+    const rows: AsyncGenerator<ImportRow> = readEvents(file, format, progress);
     for await (const row of rows) {
       summary.rows++;
       if ("problems" in row) {

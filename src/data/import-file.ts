@@ -1,18 +1,7 @@
 // Reading a CRM extract (CSV with a header row, or JSONL) into events, row by row, streaming. Rows are
 // numbered by the file's line, so a person can open the file at the line the report names.
-import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
-import { parse } from "csv-parse";
 import type { Problem } from "./problems.ts";
-
-export type ImportFormat = "csv" | "jsonl";
-
-export function formatOf(path: string, explicit?: string): ImportFormat | null {
-  const name = (explicit ?? path.split(".").pop() ?? "").toLowerCase();
-  if (name === "csv") return "csv";
-  if (name === "jsonl" || name === "ndjson") return "jsonl";
-  return null;
-}
+import { readRecords, type CsvOptions, type ReadProgress, type RecordFormat } from "../shared/record-file.ts";
 
 export type ImportRow = { row: number; event: Record<string, unknown> } | { row: number; problems: Problem[] };
 
@@ -63,69 +52,23 @@ export function toEvent(record: Record<string, unknown>, dataIsText: boolean): {
   return { event };
 }
 
-/** Bytes read so far, for the progress bar. */
-export interface ReadProgress {
-  bytes: number;
-}
+const CSV: CsvOptions = {
+  headerProblem(header) {
+    const missing = REQUIRED_FIELDS.filter((f) => !header.some((h) => fieldOf(h) === f));
+    return missing.length > 0 ? `the header row names no column for ${missing.join(", ")} (e.g. ${missing.map((f) => FIELD_NAMES[f]![0]).join(", ")})` : null;
+  },
+  whatTheFileHolds: "a CSV extract starts with a header row",
+  trimCells: true,
+};
 
-export async function* readCsv(path: string, progress: ReadProgress): AsyncGenerator<ImportRow> {
-  const skipped: ImportRow[] = [];
-  const input = createReadStream(path);
-  input.on("data", (chunk) => (progress.bytes += chunk.length));
-  const parser = input.pipe(parse({
-    info: true, bom: true, skip_empty_lines: true, relax_column_count: true, skip_records_with_error: true,
-    // A record the parser cannot read (a quote never closed) is reported by its line, and reading goes on.
-    on_skip: (err) => {
-      skipped.push({ row: typeof err?.lines === "number" ? err.lines : 0, problems: [{ field: "row", message: err ? `is not valid CSV: ${err.message.replace(/^[^:]*: /, "")}` : "is not valid CSV" }] });
-      return undefined;
-    },
-  }));
-  let header: string[] | null = null;
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    while (skipped.length > 0) yield skipped.shift()!;
-    if (!header) {
-      header = record.map((h) => h.trim());
-      const missing = REQUIRED_FIELDS.filter((f) => !header!.some((h) => fieldOf(h) === f));
-      if (missing.length > 0) {
-        throw new ImportFileError(`${path}: the header row names no column for ${missing.join(", ")} (e.g. ${missing.map((f) => FIELD_NAMES[f]![0]).join(", ")})`);
-      }
+/** The extract's rows as events (or their problems), in file order. */
+export async function* readEvents(path: string, format: RecordFormat, progress: ReadProgress): AsyncGenerator<ImportRow> {
+  for await (const r of readRecords(path, format, progress, CSV)) {
+    if ("problems" in r) {
+      yield r;
       continue;
     }
-    if (record.length !== header.length) {
-      yield { row: info.lines, problems: [{ field: "row", message: `has ${record.length} fields; the header has ${header.length}` }] };
-      continue;
-    }
-    const shaped = toEvent(Object.fromEntries(header.map((h, i) => [h, record[i]!.trim()])), true);
-    yield "event" in shaped ? { row: info.lines, event: shaped.event } : { row: info.lines, problems: shaped.problems };
-  }
-  while (skipped.length > 0) yield skipped.shift()!;
-  if (!header) throw new ImportFileError(`${path}: the file is empty; a CSV extract starts with a header row`);
-}
-
-export async function* readJsonl(path: string, progress: ReadProgress): AsyncGenerator<ImportRow> {
-  const input = createReadStream(path, { encoding: "utf8" });
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let row = 0;
-  for await (const line of lines) {
-    row++;
-    progress.bytes += Buffer.byteLength(line) + 1;
-    const text = (row === 1 ? line.replace(/^\uFEFF/, "") : line).trim();
-    if (text === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      yield { row, problems: [{ field: "line", message: `is not valid JSON (${error instanceof Error ? error.message : "parse error"})` }] };
-      continue;
-    }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      yield { row, problems: [{ field: "line", message: "is not a JSON object" }] };
-      continue;
-    }
-    const shaped = toEvent(value as Record<string, unknown>, false);
-    yield "event" in shaped ? { row, event: shaped.event } : { row, problems: shaped.problems };
+    const shaped = toEvent(r.record, format === "csv");
+    yield "event" in shaped ? { row: r.row, event: shaped.event } : { row: r.row, problems: shaped.problems };
   }
 }
-
-/** The file as a whole cannot be read as an extract (no header, missing columns). */
-export class ImportFileError extends Error {}
