@@ -4,6 +4,7 @@
 // latency some event really had.
 import { ACTION_TYPES, type ActionType } from "../shared/vocabulary.ts";
 import type { FreshnessPolicy } from "../governance/bundle.ts";
+import { percentile } from "../shared/stats.ts";
 
 export interface LatencySample {
   source: string;
@@ -21,12 +22,6 @@ export interface SourceLatency {
   aheadOfClock: number;
 }
 
-/** Nearest-rank percentile of ascending `sorted` (non-empty). */
-export function percentile(sorted: readonly number[], p: number): number {
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1]!;
-}
-
 export function sourceLatencies(samples: Iterable<LatencySample>): SourceLatency[] {
   const bySource = new Map<string, { latencies: number[]; ahead: number }>();
   for (const s of samples) {
@@ -41,7 +36,7 @@ export function sourceLatencies(samples: Iterable<LatencySample>): SourceLatency
     .map(([source, { latencies, ahead }]) => {
       const sorted = Float64Array.from(latencies).sort();
       const values = Array.from(sorted);
-      return { source, events: values.length, p50Ms: percentile(values, 50), p95Ms: percentile(values, 95), maxMs: values[values.length - 1]!, aheadOfClock: ahead };
+      return { source, events: values.length, p50Ms: percentile(values, 50)!, p95Ms: percentile(values, 95)!, maxMs: values[values.length - 1]!, aheadOfClock: ahead };
     });
 }
 

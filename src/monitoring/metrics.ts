@@ -3,7 +3,7 @@
 import type { Db } from "../store/db.ts";
 import { parseJson } from "../shared/json.ts";
 import { DELAYING, INFORMATIONAL, type Reason, type ReasonCode } from "../gate/reasons.ts";
-import { countBy, ratio, summarize, type Summary } from "./stats.ts";
+import { countBy, ratio, summarize, type Summary } from "../shared/stats.ts";
 
 export interface MetricsQuery {
   agentId?: string;
