@@ -20,6 +20,9 @@ describe.each(ENGINES)("data freshness and the latency audit on %s", (engine) =>
   // In the recent past, so `steward data latency` (which reads the system clock) can be pointed at the
   // same events: the audit's events are ingested 12 days before now.
   const start = Math.floor(Date.now() / HOUR) * HOUR - 20 * DAY;
+  // The decisions run in a US HCP's working day (14:00 UTC, the latest at or before start), so quiet
+  // hours never turn an allowed field suggestion into a scheduled one, whatever hour the suite runs at.
+  const workday = Math.floor((start - 14 * HOUR) / DAY) * DAY + 14 * HOUR;
   const clock = new ManualClock(start);
   const ago = (ms: number) => new Date(clock.now().getTime() - ms).toISOString();
   const post = (events: unknown[]) => ok(m.users.mops.post("/v1/events", { events }));
@@ -39,7 +42,7 @@ describe.each(ENGINES)("data freshness and the latency audit on %s", (engine) =>
 
   describe("DATA_STALE", () => {
     it("rejects a field suggestion for an HCP with no event from the source it relies on", async () => {
-      clock.set(start);
+      clock.set(workday);
       const d = await suggest("us-1");
       expect(d.outcome).toBe("rejected");
       expect(codes(d)).toContain("DATA_STALE");
@@ -47,7 +50,7 @@ describe.each(ENGINES)("data freshness and the latency audit on %s", (engine) =>
     });
 
     it("rejects it while the newest CRM event is older than 24h, and the very next decision sees a fresh one", async () => {
-      clock.set(start + HOUR);
+      clock.set(workday + HOUR);
       await post([{ id: "crm-old", hcpId: "us-1", type: "crm.call_logged", source: "crm", occurredAt: ago(30 * HOUR) }]);
       // Other sources do not count for a field suggestion.
       await post([{ id: "web-new", hcpId: "us-1", type: "web.content_viewed", source: "web", occurredAt: ago(MINUTE) }]);
@@ -65,7 +68,7 @@ describe.each(ENGINES)("data freshness and the latency audit on %s", (engine) =>
     });
 
     it("needs every source a visit request relies on, each within 12h", async () => {
-      clock.set(start + 2 * HOUR);
+      clock.set(workday + 2 * HOUR);
       await post([{ id: "v-crm", hcpId: "us-2", type: "crm.call_logged", source: "crm", occurredAt: ago(HOUR) }]);
       const visit = () => ok(m.agent.post("/v1/proposals", { idempotencyKey: `v-${Math.random()}`, hcpId: "us-2", action: "visit_request", purpose: "promotional" }));
       const missing = await visit();
@@ -80,7 +83,7 @@ describe.each(ENGINES)("data freshness and the latency audit on %s", (engine) =>
     });
 
     it("judges cited evidence instead of the sources when the proposal names some", async () => {
-      clock.set(start + 3 * HOUR);
+      clock.set(workday + 3 * HOUR);
       await post([{ id: "ev-web", hcpId: "de-1", type: "web.content_viewed", source: "web", occurredAt: ago(HOUR) }]);
       const d = await suggest("de-1", { evidence: ["ev-web"] });
       expect(codes(d)).not.toContain("DATA_STALE");
@@ -100,7 +103,7 @@ describe.each(ENGINES)("data freshness and the latency audit on %s", (engine) =>
 
     beforeAll(async () => {
       // A fresh store per engine for this block would cost a server; instead the window starts after
-      // everything the DATA_STALE tests ingested: they ran at start..start+3h, these run 8 days later.
+      // everything the DATA_STALE tests ingested: they ran at workday..workday+3h, at most start+3h, these run 8 days later.
       const ingestAt = start + 8 * DAY;
       await ok(m.users.mops.put("/v1/hcps/us-lat", { name: "Dr. Latency", specialty: "cardiology", market: "US" }), 201);
       clock.set(ingestAt - 10 * DAY);

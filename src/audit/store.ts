@@ -1,7 +1,13 @@
 // Appending to and reading the chain in the database.
 import { sql } from "kysely";
 import type { Db, Store, Tx } from "../store/db.ts";
+import { prepared, wholeRow } from "../store/prepared.ts";
 import { chainRecord, ChainVerifier, type AuditEntry, type AuditRecord, type Verification, type Anchor } from "./chain.ts";
+
+type RecordRow = ReturnType<typeof toRow>;
+const chainHead = prepared((db, _: Record<string, never>) => db.selectFrom("audit_head").select(["seq", "hash"]).where("id", "=", 1));
+const insertRecord = prepared((db, p: RecordRow) => db.insertInto("audit_records").values(wholeRow(p, { seq: true, at: true, actor: true, type: true, subject: true, data: true, prev_hash: true, hash: true })));
+const moveHead = prepared((db, p: { seq: number; hash: string }) => db.updateTable("audit_head").set({ seq: p.seq, hash: p.hash }).where("id", "=", 1));
 
 /**
  * Appends entries at the end of a transaction. The head row is locked only here, as the last step,
@@ -11,7 +17,7 @@ export async function appendAudit(store: Store, trx: Tx, entries: readonly Audit
   if (entries.length === 0) return null;
   let head = store.engine === "postgres"
     ? (await sql<{ seq: number; hash: string }>`select seq, hash from audit_head where id = 1 for update`.execute(trx)).rows[0]
-    : await trx.selectFrom("audit_head").select(["seq", "hash"]).where("id", "=", 1).executeTakeFirst();
+    : await chainHead.first(trx, {});
   if (!head) throw new Error("audit head row is missing: the store was not migrated");
   const rows = [];
   for (const entry of entries) {
@@ -19,8 +25,11 @@ export async function appendAudit(store: Store, trx: Tx, entries: readonly Audit
     rows.push(toRow(record));
     head = { seq: record.seq, hash: record.hash };
   }
-  await trx.insertInto("audit_records").values(rows).execute();
-  await trx.updateTable("audit_head").set({ seq: head.seq, hash: head.hash }).where("id", "=", 1).execute();
+  // SQLite has no round trip to save: one prepared single-row insert per record beats building a
+  // multi-row statement whose text changes with the number of rows. PostgreSQL: one statement.
+  if (store.engine === "sqlite") for (const row of rows) await insertRecord.run(trx, row);
+  else await trx.insertInto("audit_records").values(rows).execute();
+  await moveHead.run(trx, { seq: head.seq, hash: head.hash });
   return head;
 }
 

@@ -3,6 +3,7 @@
 import type { Db, Store, Tx } from "../store/db.ts";
 import type { AssetView, ClaimView } from "../gate/snapshot.ts";
 import type { Channel, Market } from "../shared/vocabulary.ts";
+import { prepared } from "../store/prepared.ts";
 import { epochOrNull, highestRisk, statusAt, toGateStatus, type ContentStatus, type RiskClass } from "./lifecycle.ts";
 
 /**
@@ -11,22 +12,24 @@ import { epochOrNull, highestRisk, statusAt, toGateStatus, type ContentStatus, t
  * `withdrawn` on every version of it. Without `now`, statuses are as stored and the caller compares
  * expiresAt with its own clock (the gate does); with `now`, a status past its expiry reads `expired`.
  */
-export async function loadAssetView(db: Db | Tx, assetId: string, now?: Date): Promise<AssetView | null> {
-  const head = await db.selectFrom("assets").select(["id", "version", "live_version"]).where("id", "=", assetId).executeTakeFirst();
-  if (!head) return null;
-  const version = versionInForce(head);
-  const asset = await db.selectFrom("asset_versions")
-    .select(["version", "status", "channel", "market", "product", "expires_at"])
-    .where("asset_id", "=", assetId).where("version", "=", version)
-    .executeTakeFirst();
-  if (!asset) return null;
-  const claims = await db.selectFrom("asset_modules")
+const assetHead = prepared((db, p: { id: string }) => db.selectFrom("assets").select(["id", "version", "live_version"]).where("id", "=", p.id));
+const assetVersion = prepared((db, p: { id: string; version: number }) =>
+  db.selectFrom("asset_versions").select(["version", "status", "channel", "market", "product", "expires_at"]).where("asset_id", "=", p.id).where("version", "=", p.version));
+const moduleClaims = prepared((db, p: { id: string; version: number }) =>
+  db.selectFrom("asset_modules")
     .innerJoin("claim_versions", (j) => j.onRef("claim_versions.claim_id", "=", "asset_modules.claim_id").onRef("claim_versions.version", "=", "asset_modules.claim_version"))
     .innerJoin("claims", "claims.id", "asset_modules.claim_id")
     .select(["claim_versions.claim_id as id", "claim_versions.version", "claim_versions.status", "claims.status as claim_status", "claim_versions.expires_at", "claim_versions.risk_class"])
-    .where("asset_modules.asset_id", "=", assetId).where("asset_modules.version", "=", version)
-    .orderBy("asset_modules.position")
-    .execute();
+    .where("asset_modules.asset_id", "=", p.id).where("asset_modules.version", "=", p.version)
+    .orderBy("asset_modules.position"));
+
+export async function loadAssetView(db: Db | Tx, assetId: string, now?: Date): Promise<AssetView | null> {
+  const head = await assetHead.first(db, { id: assetId });
+  if (!head) return null;
+  const version = versionInForce(head);
+  const asset = await assetVersion.first(db, { id: assetId, version });
+  if (!asset) return null;
+  const claims = await moduleClaims.all(db, { id: assetId, version });
   return toAssetView(head.id, asset, claims, now);
 }
 

@@ -2,6 +2,7 @@
 // status change is fenced by the claim it was made under (`attempts`, which each claim increments): a
 // dispatcher whose lease lapsed and whose item another took over can no longer change that item.
 import type { Store, Tx } from "../store/db.ts";
+import { prepared } from "../store/prepared.ts";
 import type { Write } from "../shared/context.ts";
 import type { Bundle } from "../governance/bundle.ts";
 import type { ActionType, Channel, Purpose } from "../shared/vocabulary.ts";
@@ -16,6 +17,20 @@ import type { AdapterName, Delivered, DeliveryFailure } from "./adapters/adapter
 import type { AfterFailure } from "./retry.ts";
 
 export type OutboxRow = Selectable<OutboxTable>;
+
+const decisionOfItem = prepared((db, p: { id: string }) => db.selectFrom("decisions").select(["proposal", "decided_at", "scheduled_for"]).where("id", "=", p.id));
+const recipientOf = prepared((db, p: { id: string }) => db.selectFrom("hcps").select(["name", "market", "attributes"]).where("id", "=", p.id));
+const assetToSend = prepared((db, p: { id: string }) =>
+  db.selectFrom("assets").select(["id", "version", "title", "subject", "language", "body", "rendered", "safety_info", "live_version"]).where("id", "=", p.id));
+const versionToSend = prepared((db, p: { id: string; version: number }) =>
+  db.selectFrom("asset_versions").select(["version", "title", "subject", "language", "body", "rendered", "safety_info"]).where("asset_id", "=", p.id).where("version", "=", p.version));
+const markItemSent = prepared((db, p: { id: string; attempt: number; at: string }) =>
+  db.updateTable("outbox").set({ status: "sent", sent_at: p.at, closed_at: p.at, closed_reason: null, lease_owner: null, lease_until: null })
+    .where("id", "=", p.id).where("status", "=", "sending").where("attempts", "=", p.attempt));
+const insertAttempt = prepared((db, p: { outboxId: string; attempt: number; decisionId: string; adapter: string; worker: string; startedAt: string; at: string; status: string; error: string | null }) =>
+  db.insertInto("dispatch_attempts").values({
+    outbox_id: p.outboxId, attempt: p.attempt, decision_id: p.decisionId, adapter: p.adapter, worker: p.worker, started_at: p.startedAt, at: p.at, status: p.status, error: p.error,
+  }));
 
 /** An item this dispatcher holds: the row as claimed; `attempts` is this claim's number. */
 export interface Claim {
@@ -90,7 +105,7 @@ const isPurpose = (v: unknown): v is Purpose => typeof v === "string" && (PURPOS
  */
 export async function prepare(trx: Tx, claim: Claim, bundle: Bundle, now: Date): Promise<Prepared> {
   const { row } = claim;
-  const decision = await trx.selectFrom("decisions").select(["proposal", "decided_at", "scheduled_for"]).where("id", "=", row.decision_id).executeTakeFirst();
+  const decision = await decisionOfItem.first(trx, { id: row.decision_id });
   const unreadable = (what: string): Prepared => ({ kind: "stopped", stops: [{ code: "DISPATCH_UNREADABLE", message: `outbox item ${row.id}: ${what}` }] });
   if (!decision) return unreadable(`its decision ${row.decision_id} does not exist`);
   let proposal;
@@ -106,7 +121,8 @@ export async function prepare(trx: Tx, claim: Claim, bundle: Bundle, now: Date):
   const reasons = recheck(proposal, snapshot, bundle, now);
   if (reasons.length > 0) return { kind: "stopped", stops: reasons.map((r) => ({ code: r.code, message: r.message })) };
 
-  const hcp = await trx.selectFrom("hcps").select(["name", "market", "attributes"]).where("id", "=", proposal.hcpId).executeTakeFirstOrThrow();
+  const hcp = await recipientOf.first(trx, { id: proposal.hcpId });
+  if (!hcp) return unreadable(`its HCP ${proposal.hcpId} does not exist`);
   const asset = row.asset_id ? await sendableContent(trx, row.asset_id) : null;
   return {
     kind: "ready",
@@ -138,15 +154,9 @@ export async function prepare(trx: Tx, claim: Claim, bundle: Bundle, now: Date):
  * text (its claim modules filled in) is preferred to the body as written.
  */
 async function sendableContent(trx: Tx, assetId: string): Promise<OutboundContent | null> {
-  const head = await trx.selectFrom("assets")
-    .select(["id", "version", "title", "subject", "language", "body", "rendered", "safety_info", "live_version"])
-    .where("id", "=", assetId).executeTakeFirst();
+  const head = await assetToSend.first(trx, { id: assetId });
   if (!head) return null;
-  const live = head.live_version !== null && head.live_version !== head.version
-    ? await trx.selectFrom("asset_versions")
-      .select(["version", "title", "subject", "language", "body", "rendered", "safety_info"])
-      .where("asset_id", "=", assetId).where("version", "=", head.live_version).executeTakeFirst()
-    : undefined;
+  const live = head.live_version !== null && head.live_version !== head.version ? await versionToSend.first(trx, { id: assetId, version: head.live_version }) : undefined;
   const v = live ?? head;
   return { id: head.id, version: v.version, title: v.title, subject: v.subject, language: v.language, body: v.rendered || v.body, safetyInfo: v.safety_info };
 }
@@ -177,15 +187,15 @@ export interface AttemptFacts {
 }
 
 async function recordAttempt(w: Write, claim: Claim, facts: AttemptFacts, status: "sent" | "failed" | "dead", error: string | null): Promise<void> {
-  await w.trx.insertInto("dispatch_attempts").values({
-    outbox_id: claim.row.id, attempt: claim.attempt, decision_id: claim.row.decision_id, adapter: facts.adapter, worker: facts.worker,
-    started_at: facts.startedAt.toISOString(), at: w.now.toISOString(), status, error,
-  }).execute();
+  await insertAttempt.run(w.trx, {
+    outboxId: claim.row.id, attempt: claim.attempt, decisionId: claim.row.decision_id, adapter: facts.adapter, worker: facts.worker,
+    startedAt: facts.startedAt.toISOString(), at: w.now.toISOString(), status, error,
+  });
 }
 
 export async function markSent(w: Write, claim: Claim, facts: AttemptFacts, delivered: Delivered): Promise<boolean> {
   const at = w.now.toISOString();
-  const changed = await fenced(w, claim, { status: "sent", sent_at: at, closed_at: at, closed_reason: null, lease_owner: null, lease_until: null });
+  const changed = (await markItemSent.run(w.trx, { id: claim.row.id, attempt: claim.attempt, at })) === 1;
   await recordAttempt(w, claim, facts, "sent", null);
   const data = { ...subjectOf(claim), adapter: facts.adapter, duplicate: delivered.duplicate, detail: delivered.detail, sentAt: at };
   // A claim that lapsed while its send was under way still sent: the attempt is on record, and the

@@ -6,6 +6,7 @@ import { conflict, notFound } from "../shared/errors.ts";
 import { canonicalJson, parseJson } from "../shared/json.ts";
 import { newId } from "../shared/ids.ts";
 import { isUniqueViolation, lockHcp, type Db } from "../store/db.ts";
+import { prepared, wholeRow } from "../store/prepared.ts";
 import type { Bundle } from "../governance/bundle.ts";
 import type { ReviewerRole } from "../shared/vocabulary.ts";
 import { toProposal, type Proposal, type ProposalBody } from "./proposal.ts";
@@ -44,8 +45,15 @@ export function requestHash(body: ProposalBody): string {
 }
 
 type DecisionRow = NonNullable<Awaited<ReturnType<typeof findByKey>>>;
-const findByKey = (db: Db | Write["trx"], agentId: string, key: string) =>
-  db.selectFrom("decisions").selectAll().where("agent_id", "=", agentId).where("idempotency_key", "=", key).executeTakeFirst();
+const decisionByKey = prepared((db, p: { agentId: string; key: string }) =>
+  db.selectFrom("decisions").selectAll().where("agent_id", "=", p.agentId).where("idempotency_key", "=", p.key));
+const findByKey = (db: Db | Write["trx"], agentId: string, key: string) => decisionByKey.first(db, { agentId, key });
+const insertDecision = prepared((db, p: DecisionRow) => db.insertInto("decisions").values(wholeRow(p, {
+  id: true, agent_id: true, idempotency_key: true, request_hash: true, hcp_id: true, action: true, channel: true, purpose: true, asset_id: true,
+  outcome: true, initial_outcome: true, reasons: true, checks: true, reviewers: true, bundle_version: true, decided_at: true, scheduled_for: true,
+  review_id: true, proposal: true, expected_value: true, resolved_at: true, resolution: true, received_at: true,
+})));
+const agentPriority = prepared((db, p: { id: string }) => db.selectFrom("agents").select("priority").where("id", "=", p.id));
 
 export function toView(row: DecisionRow): DecisionView {
   const view: DecisionView = {
@@ -163,7 +171,7 @@ export async function proposeBatch(ctx: Context, actor: string, items: readonly 
   await write(ctx, actor, async (w) => {
     const priorities = new Map<string, number>();
     for (const agentId of new Set(items.map((it) => it.agentId))) {
-      const agent = await w.trx.selectFrom("agents").select("priority").where("id", "=", agentId).executeTakeFirst();
+      const agent = await agentPriority.first(w.trx, { id: agentId });
       priorities.set(agentId, agent?.priority ?? -1);
     }
     for (const hcpId of hcpIds) {
@@ -208,7 +216,7 @@ async function decideAndRecord(ctx: Context, w: Write, proposal: Proposal, hash:
     scheduled_for: scheduledFor, review_id: reviewId, proposal: JSON.stringify(proposal), expected_value: proposal.expectedValue,
     resolved_at: verdict.outcome === "pending_review" ? null : now.toISOString(), resolution: null, received_at: receivedAt.toISOString(),
   };
-  await w.trx.insertInto("decisions").values(row).execute();
+  await insertDecision.run(w.trx, row);
   const touch = await commitDelivery(w.trx, id, proposal, verdict);
   if (touch) rivals.push(touch);
   if (reviewId && reviewers) await openReview(w, { id: reviewId, decisionId: id, agentId: proposal.agentId, hcpId: proposal.hcpId, roles: reviewers, now });

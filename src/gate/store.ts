@@ -9,6 +9,21 @@ import { touchFor } from "./touches.ts";
 import { parseJson } from "../shared/json.ts";
 import { consentHistory, consentsInForce } from "../hcps/registry.ts";
 import { loadAssetView } from "../content/read-model.ts";
+import { prepared } from "../store/prepared.ts";
+
+const agentById = prepared((db, p: { id: string }) => db.selectFrom("agents").selectAll().where("id", "=", p.id));
+const hcpById = prepared((db, p: { id: string }) => db.selectFrom("hcps").selectAll().where("id", "=", p.id));
+const touchesAround = prepared((db, p: { hcpId: string; from: string; to: string }) =>
+  db.selectFrom("touches").select(["at", "channel", "exempt", "decision_id", "agent_id"])
+    .where("hcp_id", "=", p.hcpId).where("cancelled", "=", 0).where("at", ">", p.from).where("at", "<", p.to));
+const eventById = prepared((db, p: { id: string }) => db.selectFrom("events").select(["id", "source", "occurred_at"]).where("id", "=", p.id));
+const insertTouch = prepared((db, p: { decisionId: string; hcpId: string; agentId: string; channel: string; at: string; exempt: number }) =>
+  db.insertInto("touches").values({ decision_id: p.decisionId, hcp_id: p.hcpId, agent_id: p.agentId, channel: p.channel, at: p.at, exempt: p.exempt, cancelled: 0 }));
+const insertOutbox = prepared((db, p: { id: string; decisionId: string; agentId: string; hcpId: string; channel: string; action: string; assetId: string | null; payload: string; availableAt: string; createdAt: string }) =>
+  db.insertInto("outbox").values({
+    id: p.id, decision_id: p.decisionId, agent_id: p.agentId, hcp_id: p.hcpId, channel: p.channel, action: p.action, asset_id: p.assetId,
+    payload: p.payload, available_at: p.availableAt, status: "pending", created_at: p.createdAt, closed_at: null, closed_reason: null,
+  }));
 
 /** How far back (and ahead, for scheduled touches) contact history matters under a bundle. */
 export function contactHorizonMs(bundle: Bundle): number {
@@ -24,8 +39,8 @@ export interface SnapshotOptions {
 
 export async function loadSnapshot(trx: Tx, proposal: Proposal, bundle: Bundle, now: Date, options: SnapshotOptions = {}): Promise<Snapshot> {
   const nowMs = now.getTime();
-  const agentRow = await trx.selectFrom("agents").selectAll().where("id", "=", proposal.agentId).executeTakeFirst();
-  const hcpRow = await trx.selectFrom("hcps").selectAll().where("id", "=", proposal.hcpId).executeTakeFirst();
+  const agentRow = await agentById.first(trx, { id: proposal.agentId });
+  const hcpRow = await hcpById.first(trx, { id: proposal.hcpId });
 
   let consents: Snapshot["consents"] = [];
   let touches: Touch[] = [];
@@ -35,10 +50,7 @@ export async function loadSnapshot(trx: Tx, proposal: Proposal, bundle: Bundle, 
     const asOf = options.asOf?.at;
     consents = consentsInForce(asOf === undefined ? history : history.filter((c) => Date.parse(c.recordedAt) <= asOf), nowMs);
     const horizon = contactHorizonMs(bundle);
-    const rows = await trx.selectFrom("touches").select(["at", "channel", "exempt", "decision_id", "agent_id"])
-      .where("hcp_id", "=", hcpRow.id).where("cancelled", "=", 0)
-      .where("at", ">", new Date(nowMs - horizon).toISOString()).where("at", "<", new Date(nowMs + horizon).toISOString())
-      .execute();
+    const rows = await touchesAround.all(trx, { hcpId: hcpRow.id, from: new Date(nowMs - horizon).toISOString(), to: new Date(nowMs + horizon).toISOString() });
     touches = rows
       .filter((t) => t.decision_id !== options.asOf?.excludeDecisionId)
       .map((t) => ({ at: Date.parse(t.at), channel: t.channel as Channel, exempt: t.exempt === 1, decisionId: t.decision_id, agentId: t.agent_id }));
@@ -53,7 +65,9 @@ export async function loadSnapshot(trx: Tx, proposal: Proposal, bundle: Bundle, 
   let evidence: Snapshot["evidence"] = [];
   let missingEvidence: string[] = [];
   if (proposal.evidence.length > 0) {
-    const rows = await trx.selectFrom("events").select(["id", "source", "occurred_at"]).where("id", "in", [...proposal.evidence]).execute();
+    const rows = proposal.evidence.length === 1
+      ? await eventById.all(trx, { id: proposal.evidence[0]! })
+      : await trx.selectFrom("events").select(["id", "source", "occurred_at"]).where("id", "in", [...proposal.evidence]).execute();
     evidence = rows.map((e) => ({ id: e.id, source: e.source, occurredAt: Date.parse(e.occurred_at) }));
     const found = new Set(rows.map((e) => e.id));
     missingEvidence = proposal.evidence.filter((id) => !found.has(id));
@@ -85,15 +99,13 @@ export async function commitDelivery(trx: Tx, decisionId: string, proposal: Prop
   const touch = touchFor(verdict, decisionId, proposal.agentId);
   if (!touch) return null;
   const atIso = new Date(touch.at).toISOString();
-  await trx.insertInto("touches").values({
-    decision_id: decisionId, hcp_id: proposal.hcpId, agent_id: proposal.agentId, channel: touch.channel, at: atIso, exempt: touch.exempt ? 1 : 0, cancelled: 0,
-  }).execute();
-  await trx.insertInto("outbox").values({
-    id: `out_${decisionId.slice(4)}`, decision_id: decisionId, agent_id: proposal.agentId, hcp_id: proposal.hcpId, channel: touch.channel,
-    action: proposal.action, asset_id: proposal.assetId,
+  await insertTouch.run(trx, { decisionId, hcpId: proposal.hcpId, agentId: proposal.agentId, channel: touch.channel, at: atIso, exempt: touch.exempt ? 1 : 0 });
+  await insertOutbox.run(trx, {
+    id: `out_${decisionId.slice(4)}`, decisionId, agentId: proposal.agentId, hcpId: proposal.hcpId, channel: touch.channel,
+    action: proposal.action, assetId: proposal.assetId,
     payload: JSON.stringify({ decisionId, hcpId: proposal.hcpId, action: proposal.action, purpose: proposal.purpose, assetId: proposal.assetId, rationale: proposal.rationale }),
-    available_at: atIso, status: "pending", created_at: verdict.decidedAt.toISOString(), closed_at: null, closed_reason: null,
-  }).execute();
+    availableAt: atIso, createdAt: verdict.decidedAt.toISOString(),
+  });
   return touch;
 }
 

@@ -7,6 +7,7 @@ import { invalid, notFound } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
 import { parseJson } from "../shared/json.ts";
 import type { Db, Tx } from "../store/db.ts";
+import { prepared } from "../store/prepared.ts";
 import type { ConsentView, HcpView } from "../gate/snapshot.ts";
 
 const isZone = (tz: string) => {
@@ -111,8 +112,10 @@ export async function recordConsent(ctx: Context, actor: string, hcpId: string, 
   });
 }
 
+const consentsOfHcp = prepared((db, p: { hcpId: string }) => db.selectFrom("consents").selectAll().where("hcp_id", "=", p.hcpId).orderBy("captured_at").orderBy("recorded_at"));
+
 export async function consentHistory(db: Db | Tx, hcpId: string): Promise<ConsentRecord[]> {
-  const rows = await db.selectFrom("consents").selectAll().where("hcp_id", "=", hcpId).orderBy("captured_at").orderBy("recorded_at").execute();
+  const rows = await consentsOfHcp.all(db, { hcpId });
   return rows.map((r) => ({
     id: r.id, hcpId: r.hcp_id, channel: r.channel as Channel, purpose: r.purpose as Purpose, status: r.status as "granted" | "revoked",
     source: r.source, capturedAt: r.captured_at, evidence: parseJson(r.evidence, null), recordedAt: r.recorded_at, recordedBy: r.recorded_by,
