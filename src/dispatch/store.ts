@@ -55,21 +55,40 @@ export interface ClaimRequest {
 export async function claimDue(store: Store, request: ClaimRequest): Promise<Claim[]> {
   const nowIso = request.now.toISOString();
   const leaseUntil = new Date(request.now.getTime() + request.leaseMs);
-  let candidates = store.db.selectFrom("outbox").select("id")
-    .where((eb) => eb.or([
-      eb.and([eb("status", "=", "pending"), eb("available_at", "<=", nowIso)]),
-      eb.and([eb("status", "=", "sending"), eb("lease_until", "<=", nowIso)]),
-    ]))
-    .orderBy("available_at").orderBy("id")
-    .limit(request.limit);
-  if (store.engine === "postgres") candidates = candidates.forUpdate().skipLocked();
-  const rows = await store.db.updateTable("outbox")
-    .set((eb) => ({ status: "sending", lease_owner: request.worker, lease_until: leaseUntil.toISOString(), attempts: eb("attempts", "+", 1) }))
-    .where("id", "in", candidates)
-    // SQLite evaluates the subquery inside the same statement; the status guard states the intent on both.
-    .where((eb) => eb.or([eb("status", "=", "pending"), eb("status", "=", "sending")]))
-    .returningAll()
-    .execute();
+  const set = { status: "sending", lease_owner: request.worker, lease_until: leaseUntil.toISOString() };
+  let rows: OutboxRow[];
+  if (store.engine === "postgres") {
+    const candidates = store.db.selectFrom("outbox").select("id")
+      .where((eb) => eb.or([
+        eb.and([eb("status", "=", "pending"), eb("available_at", "<=", nowIso)]),
+        eb.and([eb("status", "=", "sending"), eb("lease_until", "<=", nowIso)]),
+      ]))
+      .orderBy("available_at").orderBy("id")
+      .limit(request.limit)
+      .forUpdate().skipLocked();
+    rows = await store.db.updateTable("outbox")
+      .set((eb) => ({ ...set, attempts: eb("attempts", "+", 1) }))
+      .where("id", "in", candidates)
+      // A row locked by the subquery is re-read before it is updated: the guard states the intent.
+      .where((eb) => eb.or([eb("status", "=", "pending"), eb("status", "=", "sending")]))
+      .returningAll()
+      .execute();
+  } else {
+    // Each branch walks its own index from its oldest entry (an OR of the two would sort every candidate,
+    // and a status guard on the update would have SQLite scan every pending row, scheduled ones too).
+    const pending = store.db.selectFrom("outbox").select(["id", "available_at"]).where("status", "=", "pending").where("available_at", "<=", nowIso)
+      .orderBy("available_at").limit(request.limit);
+    const lapsed = store.db.selectFrom("outbox").select(["id", "available_at"]).where("status", "=", "sending").where("lease_until", "<=", nowIso)
+      .orderBy("lease_until").limit(request.limit);
+    const due = store.db.selectFrom(pending.as("p")).selectAll().unionAll(store.db.selectFrom(lapsed.as("l")).selectAll());
+    const candidates = store.db.selectFrom(due.as("due")).select("due.id").orderBy("due.available_at").orderBy("due.id").limit(request.limit);
+    // One writer at a time makes the statement atomic by itself.
+    rows = await store.db.updateTable("outbox")
+      .set((eb) => ({ ...set, attempts: eb("attempts", "+", 1) }))
+      .where("id", "in", candidates)
+      .returningAll()
+      .execute();
+  }
   return rows
     .sort((a, b) => (a.available_at < b.available_at ? -1 : a.available_at > b.available_at ? 1 : a.id < b.id ? -1 : 1))
     .map((row) => ({ row, attempt: row.attempts, leaseUntil }));

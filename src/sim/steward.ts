@@ -94,6 +94,8 @@ export async function seedBase(params: SimParams, hcps: readonly SimHcp[], dir: 
 /** A throwaway store: no fsync per commit (a bigger page cache was measured and made no difference). */
 async function throwaway(ctx: Context): Promise<void> {
   await sql`pragma synchronous = OFF`.execute(ctx.store.db);
+  // One process owns a simulation's store: no shared-memory WAL index to keep for readers elsewhere.
+  await sql`pragma locking_mode = EXCLUSIVE`.execute(ctx.store.db);
 }
 
 /** A password hash in the format the auth store verifies (scrypt$N$salt$key), at a token work factor. */
