@@ -136,7 +136,7 @@ export async function prepare(trx: Tx, claim: Claim, bundle: Bundle, now: Date):
   if (typeof proposal.agentId !== "string" || typeof proposal.hcpId !== "string" || !isAction(proposal.action) || !isPurpose(proposal.purpose)) {
     return unreadable(`the proposal stored with decision ${row.decision_id} lacks its agent, HCP, action or purpose`);
   }
-  const snapshot = await loadSnapshot(trx, proposal, bundle, now);
+  const snapshot = await loadSnapshot(trx, proposal, bundle, now, { eligibilityOnly: true });
   const reasons = recheck(proposal, snapshot, bundle, now);
   if (reasons.length > 0) return { kind: "stopped", stops: reasons.map((r) => ({ code: r.code, message: r.message })) };
 

@@ -15,7 +15,7 @@ import type { Verdict } from "./verdict.ts";
 import type { Reason } from "./reasons.ts";
 import { decide } from "./decide.ts";
 import { arbitrate, markConflictLost } from "./arbitration.ts";
-import { commitDelivery, loadSnapshot } from "./store.ts";
+import { commitDelivery, loadSnapshot, TransactionReads } from "./store.ts";
 import { openReview } from "../reviews/queue.ts";
 import { lockAssetForSend } from "../content/read-model.ts";
 import { GroupCommit } from "../shared/group-commit.ts";
@@ -87,7 +87,7 @@ export async function propose(ctx: Context, agentId: string, body: ProposalBody)
     // SQLite has one writer and pays one fsync per commit: proposals arriving together share a commit.
     // PostgreSQL runs them in parallel, each under its HCP's lock.
     if (ctx.store.engine === "sqlite") return await groupCommitOf(ctx).submit(job).then(settled);
-    return await write(ctx, `agent:${agentId}`, (w) => decideOne(ctx, w, job));
+    return await write(ctx, `agent:${agentId}`, (w) => decideOne(ctx, w, job, new TransactionReads()));
   } catch (error) {
     // The same key raced in through another HCP's lock: the unique index settled it.
     if (isUniqueViolation(error)) {
@@ -106,12 +106,12 @@ interface ProposalJob {
 }
 
 /** Under the HCP's lock: the same key may have raced in since the first look; else decide and record. */
-async function decideOne(ctx: Context, w: Write, job: ProposalJob): Promise<DecisionView> {
+async function decideOne(ctx: Context, w: Write, job: ProposalJob, reads: TransactionReads): Promise<DecisionView> {
   const { proposal, hash } = job;
   await lockHcp(ctx.store, w.trx, proposal.hcpId);
   const raced = replay(await findByKey(w.trx, proposal.agentId, proposal.idempotencyKey), hash);
   if (raced) return raced;
-  return decideAndRecord(ctx, w, proposal, hash, job.bundle, [], job.receivedAt);
+  return decideAndRecord(ctx, w, proposal, hash, job.bundle, [], job.receivedAt, reads);
 }
 
 type Settled = { ok: true; view: DecisionView } | { ok: false; error: unknown };
@@ -134,9 +134,10 @@ function groupCommitOf(ctx: Context): GroupCommit<ProposalJob, Settled> {
     group = new GroupCommit<ProposalJob, Settled>((jobs) =>
       write(ctx, "system", async (w) => {
         const out: Settled[] = [];
+        const reads = new TransactionReads();
         for (const job of jobs) {
           try {
-            out.push({ ok: true, view: await w.nested(`agent:${job.proposal.agentId}`, (jw) => decideOne(ctx, jw, job)) });
+            out.push({ ok: true, view: await w.nested(`agent:${job.proposal.agentId}`, (jw) => decideOne(ctx, jw, job, reads)) });
           } catch (error) {
             out.push({ ok: false, error });
           }
@@ -169,6 +170,7 @@ export async function proposeBatch(ctx: Context, actor: string, items: readonly 
   const hcpIds = [...byHcp.keys()].sort();
 
   await write(ctx, actor, async (w) => {
+    const reads = new TransactionReads();
     const priorities = new Map<string, number>();
     for (const agentId of new Set(items.map((it) => it.agentId))) {
       const agent = await agentPriority.first(w.trx, { id: agentId });
@@ -185,18 +187,18 @@ export async function proposeBatch(ctx: Context, actor: string, items: readonly 
         const { agentId, body } = items[index]!;
         const hash = requestHash(body);
         const earlier = replay(await findByKey(w.trx, agentId, body.idempotencyKey), hash);
-        results[index] = earlier ?? (await decideAndRecord(ctx, w, toProposal(agentId, body), hash, bundle, rivals, receivedAt));
+        results[index] = earlier ?? (await decideAndRecord(ctx, w, toProposal(agentId, body), hash, bundle, rivals, receivedAt, reads));
       }
     }
   });
   return results;
 }
 
-async function decideAndRecord(ctx: Context, w: Write, proposal: Proposal, hash: string, bundle: Bundle, rivals: Touch[], receivedAt: Date): Promise<DecisionView> {
+async function decideAndRecord(ctx: Context, w: Write, proposal: Proposal, hash: string, bundle: Bundle, rivals: Touch[], receivedAt: Date, reads: TransactionReads): Promise<DecisionView> {
   // A claim withdrawal racing this decision either commits first and is seen, or waits and then cancels it.
   if (proposal.assetId) await lockAssetForSend(ctx.store, w.trx, proposal.assetId);
   const now = ctx.clock.now();
-  const snapshot = await loadSnapshot(w.trx, proposal, bundle, now);
+  const snapshot = await loadSnapshot(w.trx, proposal, bundle, now, { reads });
   let verdict = decide(proposal, snapshot, bundle, now);
   if (rivals.length > 0) {
     // The snapshot already holds the touches this batch's winners committed; without them is the baseline.

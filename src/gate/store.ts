@@ -2,7 +2,7 @@
 import type { Tx } from "../store/db.ts";
 import type { Bundle } from "../governance/bundle.ts";
 import type { Proposal } from "./proposal.ts";
-import type { Snapshot, Touch, AgentStatus } from "./snapshot.ts";
+import type { Snapshot, Touch, AgentStatus, AgentView, AssetView } from "./snapshot.ts";
 import type { Verdict } from "./verdict.ts";
 import type { Channel, ActionType, Market } from "../shared/vocabulary.ts";
 import { touchFor } from "./touches.ts";
@@ -35,12 +35,49 @@ export function contactHorizonMs(bundle: Bundle): number {
 export interface SnapshotOptions {
   /** Replay as of a past moment: ignore consent recorded later and this decision's own touch. */
   asOf?: { at: number; excludeDecisionId?: string };
+  /**
+   * The last look before sending (dispatch): only what eligibility needs — agent, HCP, consent,
+   * content. Contact history and evidence were the decision's business and are left empty.
+   */
+  eligibilityOnly?: boolean;
+  /** Agents and assets already read in this same transaction (see `TransactionReads`). */
+  reads?: TransactionReads;
+}
+
+/**
+ * What many proposals in one transaction share: the proposing agents and the assets they send. Valid
+ * for that one transaction only — deciding a proposal changes neither — and dropped with it.
+ */
+export class TransactionReads {
+  readonly agents = new Map<string, AgentView | null>();
+  readonly assets = new Map<string, AssetView | null>();
+}
+
+async function agentView(trx: Tx, id: string, reads: TransactionReads | undefined): Promise<AgentView | null> {
+  if (reads?.agents.has(id)) return reads.agents.get(id)!;
+  const row = await agentById.first(trx, { id });
+  const view: AgentView | null = row
+    ? {
+        id: row.id, name: row.name, owner: row.owner, status: row.status as AgentStatus, statusReason: row.status_reason,
+        actions: parseJson<ActionType[]>(row.actions, []), markets: parseJson<Market[]>(row.markets, []), priority: row.priority,
+      }
+    : null;
+  reads?.agents.set(id, view);
+  return view;
+}
+
+async function assetView(trx: Tx, id: string, reads: TransactionReads | undefined): Promise<AssetView | null> {
+  if (reads?.assets.has(id)) return reads.assets.get(id)!;
+  const view = await loadAssetView(trx, id);
+  reads?.assets.set(id, view);
+  return view;
 }
 
 export async function loadSnapshot(trx: Tx, proposal: Proposal, bundle: Bundle, now: Date, options: SnapshotOptions = {}): Promise<Snapshot> {
   const nowMs = now.getTime();
-  const agentRow = await agentById.first(trx, { id: proposal.agentId });
+  const agent = await agentView(trx, proposal.agentId, options.reads);
   const hcpRow = await hcpById.first(trx, { id: proposal.hcpId });
+  const full = !options.eligibilityOnly;
 
   let consents: Snapshot["consents"] = [];
   let touches: Touch[] = [];
@@ -49,6 +86,8 @@ export async function loadSnapshot(trx: Tx, proposal: Proposal, bundle: Bundle, 
     const history = await consentHistory(trx, hcpRow.id);
     const asOf = options.asOf?.at;
     consents = consentsInForce(asOf === undefined ? history : history.filter((c) => Date.parse(c.recordedAt) <= asOf), nowMs);
+  }
+  if (hcpRow && full) {
     const horizon = contactHorizonMs(bundle);
     const rows = await touchesAround.all(trx, { hcpId: hcpRow.id, from: new Date(nowMs - horizon).toISOString(), to: new Date(nowMs + horizon).toISOString() });
     touches = rows
@@ -64,7 +103,7 @@ export async function loadSnapshot(trx: Tx, proposal: Proposal, bundle: Bundle, 
 
   let evidence: Snapshot["evidence"] = [];
   let missingEvidence: string[] = [];
-  if (proposal.evidence.length > 0) {
+  if (full && proposal.evidence.length > 0) {
     const rows = proposal.evidence.length === 1
       ? await eventById.all(trx, { id: proposal.evidence[0]! })
       : await trx.selectFrom("events").select(["id", "source", "occurred_at"]).where("id", "in", [...proposal.evidence]).execute();
@@ -73,14 +112,9 @@ export async function loadSnapshot(trx: Tx, proposal: Proposal, bundle: Bundle, 
     missingEvidence = proposal.evidence.filter((id) => !found.has(id));
   }
 
-  const asset = proposal.assetId ? await loadAssetView(trx, proposal.assetId) : null;
+  const asset = proposal.assetId ? await assetView(trx, proposal.assetId, options.reads) : null;
   return {
-    agent: agentRow
-      ? {
-          id: agentRow.id, name: agentRow.name, owner: agentRow.owner, status: agentRow.status as AgentStatus, statusReason: agentRow.status_reason,
-          actions: parseJson<ActionType[]>(agentRow.actions, []), markets: parseJson<Market[]>(agentRow.markets, []), priority: agentRow.priority,
-        }
-      : null,
+    agent,
     hcp: hcpRow
       ? { id: hcpRow.id, market: hcpRow.market, timezone: hcpRow.timezone, specialty: hcpRow.specialty, segment: hcpRow.segment, attributes: parseJson(hcpRow.attributes, {}) }
       : null,

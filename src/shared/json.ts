@@ -4,21 +4,64 @@ export function parseJson<T>(text: string | null | undefined, fallback: T): T {
   return JSON.parse(text) as T;
 }
 
-/** Deterministic JSON: object keys sorted at every depth, so equal values hash equally. */
+/**
+ * Deterministic JSON: object keys sorted at every depth, so equal values hash equally. The same text
+ * as JSON.stringify of a key-sorted copy (undefined, functions and symbols dropped from objects and
+ * null in arrays; Dates as ISO strings; other objects by their own enumerable keys), written in one
+ * pass without the copy: the audit chain and the idempotency hash run it on every decision.
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return write(value) ?? (undefined as unknown as string);
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value instanceof Date) return value.toISOString();
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
+function write(value: unknown): string | undefined {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+      return Number.isFinite(value) ? String(value) : "null";
+    case "boolean":
+      return value ? "true" : "false";
+    case "bigint":
+      // As JSON.stringify does: a bigint has no JSON form.
+      throw new TypeError("Do not know how to serialize a BigInt");
+    case "object": {
+      if (value === null) return "null";
+      if (value instanceof Date) return JSON.stringify(value.toISOString());
+      if (Array.isArray(value)) {
+        let out = "[";
+        for (let i = 0; i < value.length; i++) out += (i > 0 ? "," : "") + (write(value[i]) ?? "null");
+        return out + "]";
+      }
+      let out = "{";
+      let first = true;
+      for (const key of sortedKeys(value)) {
+        const text = write((value as Record<string, unknown>)[key]);
+        if (text === undefined) continue;
+        out += (first ? "" : ",") + JSON.stringify(key) + ":" + text;
+        first = false;
+      }
+      return out + "}";
     }
-    return out;
+    default:
+      // undefined, functions, symbols: no JSON form (dropped from objects, null in arrays).
+      return undefined;
   }
-  return value;
+}
+
+/**
+ * The order a key-sorted copy has: a JS object lists integer-like keys ("0", "10") first, ascending by
+ * value, whatever the order they were added in; then the other keys, here sorted. Object.keys already
+ * gives the integer-like ones first and in that order.
+ */
+function sortedKeys(value: object): string[] {
+  const keys = Object.keys(value);
+  let i = 0;
+  while (i < keys.length && isArrayIndex(keys[i]!)) i++;
+  if (i === 0) return keys.sort();
+  return keys.slice(0, i).concat(keys.slice(i).sort());
+}
+
+function isArrayIndex(key: string): boolean {
+  return /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) < 4_294_967_295;
 }
