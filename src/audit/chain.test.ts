@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { createHash } from "node:crypto";
+import { canonicalJson } from "../shared/json.ts";
 import { chainRecord, GENESIS_HASH, verifyChain, type AuditEntry, type AuditRecord } from "./chain.ts";
 
 const entryArb: fc.Arbitrary<AuditEntry> = fc.record({
@@ -24,6 +26,15 @@ function build(entries: AuditEntry[]): AuditRecord[] {
 const headOf = (chain: AuditRecord[]) => ({ seq: chain[chain.length - 1]!.seq, hash: chain[chain.length - 1]!.hash });
 
 describe("the audit hash chain", () => {
+  it("hashes each record as SHA-256 of the previous hash, a newline and the record's canonical JSON", () => {
+    fc.assert(fc.property(entryArb, fc.nat(), fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: 64, maxLength: 64 }), (entry, seq, prev) => {
+      const body = canonicalJson({ seq, at: entry.at, actor: entry.actor, type: entry.type, subject: entry.subject, data: entry.data });
+      const expected = createHash("sha256").update(prev).update("\n").update(body).digest("hex");
+      expect(chainRecord(prev, seq, entry).hash).toBe(expected);
+      expect(chainRecord(prev, seq, entry, canonicalJson(entry.data)).hash).toBe(expected);
+    }));
+  });
+
   it("verifies an untouched chain of any length, with its anchor", () => {
     fc.assert(fc.property(fc.array(entryArb, { minLength: 1, maxLength: 30 }), (entries) => {
       const chain = build(entries);

@@ -18,13 +18,19 @@ export interface AuditRecord extends AuditEntry {
   hash: string;
 }
 
-export function hashRecord(prevHash: string, seq: number, entry: AuditEntry): string {
-  const body = canonicalJson({ seq, at: entry.at, actor: entry.actor, type: entry.type, subject: entry.subject, data: entry.data });
+/**
+ * The hash of a record: SHA-256 over the previous hash, a newline, and the canonical JSON of
+ * {seq, at, actor, type, subject, data}. `dataJson` is the canonical JSON of `data`, when the caller
+ * already has it (an append stores that same text).
+ */
+export function hashRecord(prevHash: string, seq: number, entry: AuditEntry, dataJson = canonicalJson(entry.data ?? null)): string {
+  // canonicalJson of the whole record, its keys in sorted order, written around the data's own text.
+  const body = `{"actor":${JSON.stringify(entry.actor)},"at":${JSON.stringify(entry.at)},"data":${dataJson},"seq":${seq},"subject":${JSON.stringify(entry.subject)},"type":${JSON.stringify(entry.type)}}`;
   return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
 }
 
-export function chainRecord(prevHash: string, seq: number, entry: AuditEntry): AuditRecord {
-  return { seq, ...entry, prevHash, hash: hashRecord(prevHash, seq, entry) };
+export function chainRecord(prevHash: string, seq: number, entry: AuditEntry, dataJson?: string): AuditRecord {
+  return { seq, ...entry, prevHash, hash: hashRecord(prevHash, seq, entry, dataJson) };
 }
 
 /** The head as remembered outside the database: the newest seq and hash it was seen with. */

@@ -2,6 +2,7 @@
 import { sql } from "kysely";
 import type { Db, Store, Tx } from "../store/db.ts";
 import { prepared, wholeRow } from "../store/prepared.ts";
+import { canonicalJson } from "../shared/json.ts";
 import { chainRecord, ChainVerifier, type AuditEntry, type AuditRecord, type Verification, type Anchor } from "./chain.ts";
 
 type RecordRow = ReturnType<typeof toRow>;
@@ -21,8 +22,10 @@ export async function appendAudit(store: Store, trx: Tx, entries: readonly Audit
   if (!head) throw new Error("audit head row is missing: the store was not migrated");
   const rows = [];
   for (const entry of entries) {
-    const record = chainRecord(head.hash, head.seq + 1, entry);
-    rows.push(toRow(record));
+    // Serialized once: the stored text is the very text the hash covers.
+    const dataJson = canonicalJson(entry.data ?? null);
+    const record = chainRecord(head.hash, head.seq + 1, entry, dataJson);
+    rows.push(toRow(record, dataJson));
     head = { seq: record.seq, hash: record.hash };
   }
   // SQLite has no round trip to save: one prepared single-row insert per record beats building a
@@ -33,8 +36,8 @@ export async function appendAudit(store: Store, trx: Tx, entries: readonly Audit
   return head;
 }
 
-function toRow(r: AuditRecord) {
-  return { seq: r.seq, at: r.at, actor: r.actor, type: r.type, subject: r.subject, data: JSON.stringify(r.data ?? null), prev_hash: r.prevHash, hash: r.hash };
+function toRow(r: AuditRecord, dataJson: string) {
+  return { seq: r.seq, at: r.at, actor: r.actor, type: r.type, subject: r.subject, data: dataJson, prev_hash: r.prevHash, hash: r.hash };
 }
 
 export function fromRow(row: { seq: number; at: string; actor: string; type: string; subject: string; data: string; prev_hash: string; hash: string }): AuditRecord {

@@ -34,12 +34,13 @@ function write(value: unknown): string | undefined {
         return out + "]";
       }
       let out = "{";
-      let first = true;
       for (const key of sortedKeys(value)) {
+        // The copy this text is defined by could not hold an own "__proto__" (assigning it sets the
+        // prototype): it is left out, as in every chain hashed so far. The API refuses such bodies.
+        if (key === "__proto__") continue;
         const text = write((value as Record<string, unknown>)[key]);
         if (text === undefined) continue;
-        out += (first ? "" : ",") + JSON.stringify(key) + ":" + text;
-        first = false;
+        out += (out.length > 1 ? "," : "") + quotedKey(key) + text;
       }
       return out + "}";
     }
@@ -63,5 +64,18 @@ function sortedKeys(value: object): string[] {
 }
 
 function isArrayIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  if (!(c >= 48 && c <= 57)) return false;
   return /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) < 4_294_967_295;
+}
+
+// Keys repeat across records (a few dozen distinct ones): quote each once. Bounded, as keys can be data.
+const quoted = new Map<string, string>();
+function quotedKey(key: string): string {
+  let q = quoted.get(key);
+  if (q === undefined) {
+    q = JSON.stringify(key) + ":";
+    if (quoted.size < 10_000) quoted.set(key, q);
+  }
+  return q;
 }

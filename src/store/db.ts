@@ -53,6 +53,7 @@ function openSqlite(dir: string): Store {
   file.pragma("busy_timeout = 5000");
   cachePreparedStatements(file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  connections.set(db.getExecutor().adapter, file);
   return { db, engine: "sqlite", dataDir, close: () => db.destroy() };
 }
 
@@ -73,6 +74,18 @@ function cachePreparedStatements(file: BetterSqlite3.Database, limit = 1000): vo
     }
     return statement;
   }) as typeof file.prepare;
+}
+
+/** The SQLite connection behind each embedded store, by its Kysely adapter (shared with its transactions). */
+const connections = new WeakMap<object, BetterSqlite3.Database>();
+
+/**
+ * Inside a transaction on SQLite: the one connection that transaction holds, to run a statement on
+ * directly (the prepared-query fast path). Null outside a transaction — there Kysely's connection
+ * provider orders callers — and on PostgreSQL.
+ */
+export function heldSqliteConnection(db: Db | Tx): BetterSqlite3.Database | null {
+  return db.isTransaction ? (connections.get(db.getExecutor().adapter) ?? null) : null;
 }
 
 function openPostgres(url: string, dir: string | undefined): Store {

@@ -3,7 +3,7 @@
 // same typed builder, run once per engine with placeholders in place of its parameters; later calls
 // only bind their values to the compiled SQL (whose statement the SQLite store also keeps prepared).
 import type { Compilable, CompiledQuery } from "kysely";
-import type { Db, Tx } from "./db.ts";
+import { heldSqliteConnection, type Db, type Tx } from "./db.ts";
 
 /** Stands for parameter `name` while the query is built; Kysely passes it through as a value. */
 class Slot {
@@ -50,9 +50,17 @@ export function prepared<P extends Params, R>(build: (db: Executor, p: P) => Com
     }
     return query;
   };
-  const execute = (db: Executor, params: P) => {
+  const execute = async (db: Executor, params: P): Promise<{ rows: R[]; numAffectedRows?: bigint }> => {
     const query = compile(db);
     const parameters = query.parameters.map((v) => (v instanceof Slot ? (params as Record<string, unknown>)[v.name] : v));
+    // In a SQLite transaction the statement runs on the connection the transaction holds, as Kysely's
+    // SQLite driver would run it, without the trip through its executor (the larger cost here).
+    const held = heldSqliteConnection(db);
+    if (held) {
+      const statement = held.prepare(query.sql);
+      if (statement.reader) return { rows: statement.all(parameters) as R[] };
+      return { rows: [], numAffectedRows: BigInt(statement.run(parameters).changes) };
+    }
     return db.executeQuery<R>({ ...query, parameters });
   };
   return {
