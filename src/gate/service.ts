@@ -227,7 +227,15 @@ async function decideAndRecord(ctx: Context, w: Write, proposal: Proposal, hash:
     outcome: verdict.outcome, reasons: verdict.reasons, bundleVersion: verdict.bundleVersion, scheduledFor, reviewId,
     inputs: verdict.checks.filter((c) => c.evidence).map((c) => ({ check: c.check, evidence: c.evidence })),
   });
-  return toView(row);
+  // The view of the row just written, from the values it was written from (toView parses them back).
+  const view: DecisionView = {
+    id, agentId: row.agent_id, hcpId: row.hcp_id, action: row.action, purpose: row.purpose, channel: row.channel, assetId: row.asset_id,
+    idempotencyKey: row.idempotency_key, outcome: verdict.outcome, reasons: [...verdict.reasons], bundleVersion: row.bundle_version, decidedAt: row.decided_at,
+  };
+  if (scheduledFor) view.scheduledFor = scheduledFor;
+  if (reviewId) view.reviewId = reviewId;
+  if (reviewers) view.reviewers = reviewers;
+  return view;
 }
 
 export async function getDecision(db: Db, id: string) {

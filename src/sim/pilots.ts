@@ -60,21 +60,29 @@ export const PILOTS: readonly PilotSpec[] = [
 /** The approved assets a pilot's content library holds now: `${market}:${channel}:${topic}` → asset id. */
 export class ContentCatalog {
   private readonly live = new Map<string, string>();
+  /** topics() per market and channel, asked for by every plan of every step; dropped on any change. */
+  private readonly topicLists = new Map<string, Topic[]>();
   set(market: SimMarket, channel: "email" | "web", topic: Topic, assetId: string | null): void {
     const key = `${market}:${channel}:${topic}`;
     if (assetId === null) this.live.delete(key);
     else this.live.set(key, assetId);
+    this.topicLists.clear();
   }
   get(market: SimMarket, channel: "email" | "web", topic: Topic): string | null {
     return this.live.get(`${market}:${channel}:${topic}`) ?? null;
   }
-  topics(market: SimMarket, channel: "email" | "web"): Topic[] {
+  topics(market: SimMarket, channel: "email" | "web"): readonly Topic[] {
+    const listKey = `${market}:${channel}`;
+    const known = this.topicLists.get(listKey);
+    if (known) return known;
     const out: Topic[] = [];
     for (const key of this.live.keys()) {
       const [m, c, t] = key.split(":");
       if (m === market && c === channel) out.push(t as Topic);
     }
-    return out.sort();
+    out.sort();
+    this.topicLists.set(listKey, out);
+    return out;
   }
 }
 
