@@ -1,5 +1,6 @@
 // The hash chain, pure: SHA-256 over the previous hash and a canonical encoding of the record.
-import { createHash } from "node:crypto";
+// One-shot hash(): no Hash object per record (the chain hashes every decision and every send).
+import { hash as digest } from "node:crypto";
 import { canonicalJson } from "../shared/json.ts";
 
 export const GENESIS_HASH = "0".repeat(64);
@@ -26,7 +27,7 @@ export interface AuditRecord extends AuditEntry {
 export function hashRecord(prevHash: string, seq: number, entry: AuditEntry, dataJson = canonicalJson(entry.data ?? null)): string {
   // canonicalJson of the whole record, its keys in sorted order, written around the data's own text.
   const body = `{"actor":${JSON.stringify(entry.actor)},"at":${JSON.stringify(entry.at)},"data":${dataJson},"seq":${seq},"subject":${JSON.stringify(entry.subject)},"type":${JSON.stringify(entry.type)}}`;
-  return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
+  return digest("sha256", `${prevHash}\n${body}`, "hex");
 }
 
 export function chainRecord(prevHash: string, seq: number, entry: AuditEntry, dataJson?: string): AuditRecord {

@@ -203,7 +203,8 @@ describe("the JSONL file sink", () => {
 describe("group commit", () => {
   it("flushes jobs that arrive during a flush together in the next one, each caller getting its own result", async () => {
     const groups: number[][] = [];
-    const gc = new GroupCommit<number, number>(async (jobs) => {
+    const gc = new GroupCommit<number, number>(async (take) => {
+      const jobs = take();
       groups.push(jobs);
       await new Promise((r) => setTimeout(r, 5));
       return jobs.map((j) => j * 10);
@@ -217,11 +218,40 @@ describe("group commit", () => {
 
   it("fails every job of a group whose flush fails, and goes on with the next", async () => {
     let calls = 0;
-    const gc = new GroupCommit<number, number>(async (jobs) => {
+    const gc = new GroupCommit<number, number>(async (take) => {
+      const jobs = take();
       if (calls++ === 0) throw new Error("disk full");
       return jobs;
     });
     await expect(gc.submit(1)).rejects.toThrow("disk full");
+    expect(await gc.submit(2)).toBe(2);
+  });
+
+  it("takes its group only once it may start, so jobs that came while it waited for the connection join it", async () => {
+    const groups: number[][] = [];
+    let connectionFree: () => void = () => {};
+    const connection = new Promise<void>((r) => (connectionFree = r));
+    const gc = new GroupCommit<number, number>(async (take) => {
+      await connection;
+      const jobs = take();
+      groups.push(jobs);
+      return jobs.map((j) => -j);
+    });
+    const first = gc.submit(1);
+    await new Promise((r) => setTimeout(r, 2));
+    const later = [2, 3].map((j) => gc.submit(j));
+    connectionFree();
+    expect(await Promise.all([first, ...later])).toEqual([-1, -2, -3]);
+    expect(groups).toEqual([[1, 2, 3]]);
+  });
+
+  it("fails the waiting jobs when a flush fails before it could take them", async () => {
+    let calls = 0;
+    const gc = new GroupCommit<number, number>(async (take) => {
+      if (calls++ === 0) throw new Error("cannot begin");
+      return take();
+    });
+    await expect(gc.submit(1)).rejects.toThrow("cannot begin");
     expect(await gc.submit(2)).toBe(2);
   });
 });

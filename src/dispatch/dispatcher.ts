@@ -17,7 +17,7 @@ import type { DispatchConfig } from "./config.ts";
 import { adapterFor, adaptersFor, closeAdapters, type ChannelAdapters } from "./routing.ts";
 import { asDeliveryFailure, DeliveryFailure, type ChannelAdapter } from "./adapters/adapter.ts";
 import { afterFailure } from "./retry.ts";
-import { cancelItem, claimDue, markFailed, markSent, prepare, releaseClaim, type Claim } from "./store.ts";
+import { cancelItem, claimDue, markFailed, markSent, prepare, PrepareReads, releaseClaim, type Claim, type Prepared } from "./store.ts";
 import type { Channel } from "../shared/vocabulary.ts";
 import type { Bundle } from "../governance/bundle.ts";
 
@@ -43,6 +43,14 @@ export interface DispatcherOptions {
 
 type Outcome = "sent" | "failed" | "dead" | "cancelled" | "skipped";
 
+interface RecheckJob {
+  claim: Claim;
+  bundle: Bundle;
+  now: Date;
+}
+/** One item's re-check; a store failure is that item's own (its lane reports it and goes on). */
+type Rechecked = { ok: true; prepared: Prepared } | { ok: false; error: unknown };
+
 const emptyReport = (): DrainReport => ({ claimed: 0, sent: 0, failed: 0, dead: 0, cancelled: 0, skipped: 0 });
 
 export class Dispatcher {
@@ -58,10 +66,30 @@ export class Dispatcher {
    * one transaction commits are recorded together in the next, one commit (one fsync) for the group.
    * Each item's lane still waits for its own record to be durable.
    */
-  private readonly records = new GroupCommit<(w: Write) => Promise<boolean>, boolean>((jobs) =>
+  private readonly records = new GroupCommit<(w: Write) => Promise<boolean>, boolean>((take) =>
     write(this.ctx, "system", async (w) => {
+      const jobs = take();
       const out: boolean[] = [];
       for (const job of jobs) out.push(await job(w));
+      return out;
+    }),
+  );
+
+  /**
+   * Re-checks that lanes ask for at the same moment share one read transaction (and its reads of agents
+   * and assets); each lane still re-checks its own item right before sending it.
+   */
+  private readonly rechecks = new GroupCommit<RecheckJob, Rechecked>((take) =>
+    this.ctx.store.db.transaction().execute(async (trx) => {
+      const reads = new PrepareReads();
+      const out: Rechecked[] = [];
+      for (const job of take()) {
+        try {
+          out.push({ ok: true, prepared: await prepare(trx, job.claim, job.bundle, job.now, reads) });
+        } catch (error) {
+          out.push({ ok: false, error });
+        }
+      }
       return out;
     }),
   );
@@ -176,7 +204,9 @@ export class Dispatcher {
       return "skipped";
     }
     if (claim.attempt > this.config.retry.maxAttempts) return this.abandon(claim, startedAt);
-    const prepared = await ctx.store.db.transaction().execute((trx) => prepare(trx, claim, bundle, startedAt));
+    const rechecked = await this.rechecks.submit({ claim, bundle, now: startedAt });
+    if (!rechecked.ok) throw rechecked.error;
+    const prepared = rechecked.prepared;
     if (prepared.kind === "stopped") {
       const changed = await this.records.submit((w) => cancelItem(w, claim, prepared.stops));
       return changed ? "cancelled" : "skipped";

@@ -8,7 +8,7 @@ import type { Bundle } from "../governance/bundle.ts";
 import type { ActionType, Channel, Purpose } from "../shared/vocabulary.ts";
 import { ACTION_TYPES, PURPOSES } from "../shared/vocabulary.ts";
 import { parseJson } from "../shared/json.ts";
-import { loadSnapshot } from "../gate/store.ts";
+import { loadSnapshot, TransactionReads } from "../gate/store.ts";
 import type { OutboxTable } from "../store/schema.ts";
 import type { Selectable, Updateable } from "kysely";
 import { recheck, storedProposal } from "./recheck.ts";
@@ -122,7 +122,16 @@ const isPurpose = (v: unknown): v is Purpose => typeof v === "string" && (PURPOS
  * Re-checks the item against a fresh snapshot and, when it may leave, builds what leaves: the content
  * and the HCP as they stand now. Reads only.
  */
-export async function prepare(trx: Tx, claim: Claim, bundle: Bundle, now: Date): Promise<Prepared> {
+/**
+ * What the items re-checked together in one read transaction share: the agents and assets of the gate's
+ * snapshot, and the copy of each asset that may be sent. Valid for that transaction only.
+ */
+export class PrepareReads {
+  readonly snapshot = new TransactionReads();
+  readonly contents = new Map<string, OutboundContent | null>();
+}
+
+export async function prepare(trx: Tx, claim: Claim, bundle: Bundle, now: Date, reads = new PrepareReads()): Promise<Prepared> {
   const { row } = claim;
   const decision = await decisionOfItem.first(trx, { id: row.decision_id });
   const unreadable = (what: string): Prepared => ({ kind: "stopped", stops: [{ code: "DISPATCH_UNREADABLE", message: `outbox item ${row.id}: ${what}` }] });
@@ -136,13 +145,13 @@ export async function prepare(trx: Tx, claim: Claim, bundle: Bundle, now: Date):
   if (typeof proposal.agentId !== "string" || typeof proposal.hcpId !== "string" || !isAction(proposal.action) || !isPurpose(proposal.purpose)) {
     return unreadable(`the proposal stored with decision ${row.decision_id} lacks its agent, HCP, action or purpose`);
   }
-  const snapshot = await loadSnapshot(trx, proposal, bundle, now, { eligibilityOnly: true });
+  const snapshot = await loadSnapshot(trx, proposal, bundle, now, { eligibilityOnly: true, reads: reads.snapshot });
   const reasons = recheck(proposal, snapshot, bundle, now);
   if (reasons.length > 0) return { kind: "stopped", stops: reasons.map((r) => ({ code: r.code, message: r.message })) };
 
   const hcp = await recipientOf.first(trx, { id: proposal.hcpId });
   if (!hcp) return unreadable(`its HCP ${proposal.hcpId} does not exist`);
-  const asset = row.asset_id ? await sendableContent(trx, row.asset_id) : null;
+  const asset = row.asset_id ? await sendableContentOnce(trx, row.asset_id, reads) : null;
   return {
     kind: "ready",
     outbound: {
@@ -165,6 +174,13 @@ export async function prepare(trx: Tx, claim: Claim, bundle: Bundle, now: Date):
       },
     },
   };
+}
+
+async function sendableContentOnce(trx: Tx, assetId: string, reads: PrepareReads): Promise<OutboundContent | null> {
+  if (reads.contents.has(assetId)) return reads.contents.get(assetId)!;
+  const content = await sendableContent(trx, assetId);
+  reads.contents.set(assetId, content);
+  return content;
 }
 
 /**

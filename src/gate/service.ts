@@ -1,6 +1,6 @@
 // The decision service: idempotency, then load -> decide -> commit under the HCP's lock, with the
 // decision, its audit record and its consequence (outbox item | review | schedule) in one transaction.
-import { createHash } from "node:crypto";
+import { hash as digest } from "node:crypto";
 import { write, type Context, type Write } from "../shared/context.ts";
 import { conflict, notFound } from "../shared/errors.ts";
 import { canonicalJson, parseJson } from "../shared/json.ts";
@@ -41,7 +41,7 @@ export interface DecisionView {
 }
 
 export function requestHash(body: ProposalBody): string {
-  return createHash("sha256").update(canonicalJson(body)).digest("hex");
+  return digest("sha256", canonicalJson(body), "hex");
 }
 
 type DecisionRow = NonNullable<Awaited<ReturnType<typeof findByKey>>>;
@@ -131,8 +131,9 @@ const groups = new WeakMap<Context, GroupCommit<ProposalJob, Settled>>();
 function groupCommitOf(ctx: Context): GroupCommit<ProposalJob, Settled> {
   let group = groups.get(ctx);
   if (!group) {
-    group = new GroupCommit<ProposalJob, Settled>((jobs) =>
+    group = new GroupCommit<ProposalJob, Settled>((take) =>
       write(ctx, "system", async (w) => {
+        const jobs = take();
         const out: Settled[] = [];
         const reads = new TransactionReads();
         for (const job of jobs) {

@@ -8,12 +8,18 @@ interface Waiting<J, R> {
   reject: (error: unknown) => void;
 }
 
+/**
+ * `flush` settles a group: it calls `take` once it holds the connection (inside its transaction) and
+ * returns one result per job taken, in order; if it throws, every job of the group fails. Taking the
+ * group only then lets the jobs submitted while the flush waited for the connection join it.
+ */
+export type Flush<J, R> = (take: () => J[]) => Promise<R[]>;
+
 export class GroupCommit<J, R> {
   private waiting: Waiting<J, R>[] = [];
   private flushing: Promise<void> | null = null;
 
-  /** `flush` settles a group: one result per job, in order; if it throws, every job of the group fails. */
-  constructor(private readonly flush: (jobs: J[]) => Promise<R[]>) {}
+  constructor(private readonly flush: Flush<J, R>) {}
 
   submit(job: J): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -28,15 +34,21 @@ export class GroupCommit<J, R> {
   }
 
   private async run(): Promise<void> {
-    // Let jobs submitted in the same turn of the event loop join the first group.
-    await Promise.resolve();
+    // Let every job submitted before the event loop turns join the first group.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.waiting.length > 0) {
-      const group = this.waiting.splice(0);
+      const taken: { group: Waiting<J, R>[] | null } = { group: null };
+      const take = () => {
+        taken.group ??= this.waiting.splice(0);
+        return taken.group.map((g) => g.job);
+      };
       try {
-        const results = await this.flush(group.map((g) => g.job));
-        group.forEach((g, i) => g.resolve(results[i]!));
+        const results = await this.flush(take);
+        (taken.group ?? []).forEach((g, i) => g.resolve(results[i]!));
       } catch (error) {
-        for (const g of group) g.reject(error);
+        // A flush that failed before it took its group (the transaction could not begin) fails the
+        // jobs waiting now: retrying them here could loop for as long as the store is down.
+        for (const g of taken.group ?? this.waiting.splice(0)) g.reject(error);
       }
     }
     this.flushing = null;

@@ -3,6 +3,7 @@
 // same typed builder, run once per engine with placeholders in place of its parameters; later calls
 // only bind their values to the compiled SQL (whose statement the SQLite store also keeps prepared).
 import type { Compilable, CompiledQuery } from "kysely";
+import type { Statement } from "better-sqlite3";
 import { heldSqliteConnection, type Db, type Tx } from "./db.ts";
 
 /** Stands for parameter `name` while the query is built; Kysely passes it through as a value. */
@@ -29,6 +30,8 @@ export interface PreparedQuery<P extends Params, R> {
 export function prepared<P extends Params, R>(build: (db: Executor, p: P) => Compilable<R>): PreparedQuery<P, R> {
   // Keyed by the engine's adapter: a database and its transactions share one, and SQL differs by engine.
   const compiled = new WeakMap<object, CompiledQuery<R>>();
+  // Its statement on each SQLite connection (better-sqlite3 statements are reusable; each run is synchronous).
+  const statements = new WeakMap<object, Statement>();
   const compile = (db: Executor): CompiledQuery<R> => {
     const adapter = db.getExecutor().adapter;
     let query = compiled.get(adapter);
@@ -57,7 +60,8 @@ export function prepared<P extends Params, R>(build: (db: Executor, p: P) => Com
     // SQLite driver would run it, without the trip through its executor (the larger cost here).
     const held = heldSqliteConnection(db);
     if (held) {
-      const statement = held.prepare(query.sql);
+      let statement = statements.get(held);
+      if (!statement) statements.set(held, (statement = held.prepare(query.sql)));
       if (statement.reader) return { rows: statement.all(parameters) as R[] };
       return { rows: [], numAffectedRows: BigInt(statement.run(parameters).changes) };
     }

@@ -22,7 +22,7 @@ export class FileSink implements ChannelAdapter {
   /** Bytes of the file already scanned for ids. */
   private scanned = 0;
   /** Lines that arrive while one group is written and flushed go together in the next (one fsync each group). */
-  private readonly writes = new GroupCommit<Outbound, Delivered>((items) => this.append(items));
+  private readonly writes = new GroupCommit<Outbound, Delivered>((take) => this.append(take()));
 
   constructor(readonly path: string) {}
 
