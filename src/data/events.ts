@@ -131,7 +131,7 @@ export async function ingestEvents(ctx: Context, actor: string, raw: readonly un
     }
     if (inserted.length > 0) {
       w.audit("events.ingested", "events", {
-        count: inserted.length, first: inserted[0]!.event.id, last: inserted[inserted.length - 1]!.event.id, hcps: new Set(inserted.map((c) => c.event.hcpId)).size,
+        count: inserted.length, first: inserted[0]!.event.id, hcps: new Set(inserted.map((c) => c.event.hcpId)).size, last: inserted[inserted.length - 1]!.event.id,
         ...(options.origin ? { origin: options.origin } : {}),
       });
     }

@@ -81,9 +81,11 @@ export class Dispatcher {
    */
   private readonly rechecks = new GroupCommit<RecheckJob, Rechecked>((take) =>
     this.ctx.store.db.transaction().execute(async (trx) => {
+      const jobs = take();
       const reads = new PrepareReads();
+      await reads.preload(trx, jobs.map((j) => j.claim));
       const out: Rechecked[] = [];
-      for (const job of take()) {
+      for (const job of jobs) {
         try {
           out.push({ ok: true, prepared: await prepare(trx, job.claim, job.bundle, job.now, reads) });
         } catch (error) {

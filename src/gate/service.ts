@@ -20,6 +20,7 @@ import { openReview } from "../reviews/queue.ts";
 import { lockAssetForSend } from "../content/read-model.ts";
 import { GroupCommit } from "../shared/group-commit.ts";
 import { outcomesByDecision, type DecisionOutcome } from "../data/outcomes.ts";
+import { lockHcps } from "../data/hcp-locks.ts";
 
 /** What an agent gets back (API.md), plus enough to read it without another call. */
 export interface DecisionView {
@@ -159,26 +160,33 @@ export interface BatchItem {
 /**
  * Proposals competing for one HCP's contact capacity are decided together under that HCP's lock, in
  * arbitration order (agent priority, then expected value); a loser is told it lost (CONFLICT_LOST).
- * The whole batch is one transaction: it lands entirely or not at all. HCP locks are taken in id order,
- * so two batches naming the same HCPs cannot deadlock.
+ * The whole batch is one transaction: it lands entirely or not at all. HCP locks are all taken first, in
+ * one order (lockHcps), so two batches — or a batch and an ingest — naming the same HCPs cannot deadlock.
  */
 export async function proposeBatch(ctx: Context, actor: string, items: readonly BatchItem[]): Promise<DecisionView[]> {
   const receivedAt = ctx.clock.now();
   const bundle = await ctx.governance.refresh(ctx.store.db);
   const results: DecisionView[] = new Array(items.length);
   const byHcp = new Map<string, number[]>();
-  items.forEach((item, i) => byHcp.set(item.body.hcpId, [...(byHcp.get(item.body.hcpId) ?? []), i]));
+  items.forEach((item, i) => {
+    const mine = byHcp.get(item.body.hcpId);
+    if (mine) mine.push(i);
+    else byHcp.set(item.body.hcpId, [i]);
+  });
   const hcpIds = [...byHcp.keys()].sort();
 
   await write(ctx, actor, async (w) => {
+    // Every HCP's lock first (one order for every locker: no deadlock), then their rows and ledgers
+    // in a few reads: under the locks nothing else can change them before this batch commits.
+    await lockHcps(ctx.store, w.trx, hcpIds);
     const reads = new TransactionReads();
+    await reads.preloadHcps(w.trx, hcpIds);
     const priorities = new Map<string, number>();
     for (const agentId of new Set(items.map((it) => it.agentId))) {
       const agent = await agentPriority.first(w.trx, { id: agentId });
       priorities.set(agentId, agent?.priority ?? -1);
     }
     for (const hcpId of hcpIds) {
-      await lockHcp(ctx.store, w.trx, hcpId);
       const order = arbitrate(
         byHcp.get(hcpId)!.map((i) => ({ index: i, priority: priorities.get(items[i]!.agentId)!, expectedValue: items[i]!.body.expectedValue ?? null })),
         bundle.contact.arbitration,
@@ -223,10 +231,11 @@ async function decideAndRecord(ctx: Context, w: Write, proposal: Proposal, hash:
   const touch = await commitDelivery(w.trx, id, proposal, verdict);
   if (touch) rivals.push(touch);
   if (reviewId && reviewers) await openReview(w, { id: reviewId, decisionId: id, agentId: proposal.agentId, hcpId: proposal.hcpId, roles: reviewers, now });
+  // Keys in canonical order, like the checks' evidence: the chain then hashes it at native speed.
   w.audit("decision.made", `decision:${id}`, {
-    agentId: proposal.agentId, hcpId: proposal.hcpId, action: proposal.action, purpose: proposal.purpose, assetId: proposal.assetId,
-    outcome: verdict.outcome, reasons: verdict.reasons, bundleVersion: verdict.bundleVersion, scheduledFor, reviewId,
+    action: proposal.action, agentId: proposal.agentId, assetId: proposal.assetId, bundleVersion: verdict.bundleVersion, hcpId: proposal.hcpId,
     inputs: verdict.checks.filter((c) => c.evidence).map((c) => ({ check: c.check, evidence: c.evidence })),
+    outcome: verdict.outcome, purpose: proposal.purpose, reasons: verdict.reasons, reviewId, scheduledFor,
   });
   // The view of the row just written, from the values it was written from (toView parses them back).
   const view: DecisionView = {

@@ -7,7 +7,7 @@ import type { Verdict } from "./verdict.ts";
 import type { Channel, ActionType, Market } from "../shared/vocabulary.ts";
 import { touchFor } from "./touches.ts";
 import { parseJson } from "../shared/json.ts";
-import { consentHistory, consentsInForce } from "../hcps/registry.ts";
+import { consentHistories, consentHistory, consentsInForce, hcpRows, type ConsentRecord, type HcpRow } from "../hcps/registry.ts";
 import { loadAssetView } from "../content/read-model.ts";
 import { prepared } from "../store/prepared.ts";
 
@@ -45,12 +45,24 @@ export interface SnapshotOptions {
 }
 
 /**
- * What many proposals in one transaction share: the proposing agents and the assets they send. Valid
- * for that one transaction only — deciding a proposal changes neither — and dropped with it.
+ * What many proposals (or re-checks) in one transaction share: the proposing agents and the assets they
+ * send, and — preloaded for all of them at once — the HCPs and their consent ledgers. Valid for that one
+ * transaction only, as deciding a proposal changes none of these, and dropped with it. Contact history
+ * is never kept here: each decision of the transaction adds to it.
  */
 export class TransactionReads {
   readonly agents = new Map<string, AgentView | null>();
   readonly assets = new Map<string, AssetView | null>();
+  readonly hcps = new Map<string, HcpRow | null>();
+  readonly consents = new Map<string, ConsentRecord[]>();
+
+  /** Reads these HCPs and their ledgers in a few statements instead of two per proposal. */
+  async preloadHcps(trx: Tx, hcpIds: Iterable<string>): Promise<void> {
+    const ids = [...new Set(hcpIds)].filter((id) => !this.hcps.has(id));
+    if (ids.length === 0) return;
+    for (const [id, row] of await hcpRows(trx, ids)) this.hcps.set(id, row);
+    for (const [id, history] of await consentHistories(trx, ids)) this.consents.set(id, history);
+  }
 }
 
 async function agentView(trx: Tx, id: string, reads: TransactionReads | undefined): Promise<AgentView | null> {
@@ -76,14 +88,15 @@ async function assetView(trx: Tx, id: string, reads: TransactionReads | undefine
 export async function loadSnapshot(trx: Tx, proposal: Proposal, bundle: Bundle, now: Date, options: SnapshotOptions = {}): Promise<Snapshot> {
   const nowMs = now.getTime();
   const agent = await agentView(trx, proposal.agentId, options.reads);
-  const hcpRow = await hcpById.first(trx, { id: proposal.hcpId });
+  const reads = options.reads;
+  const hcpRow = reads?.hcps.has(proposal.hcpId) ? reads.hcps.get(proposal.hcpId) : await hcpById.first(trx, { id: proposal.hcpId });
   const full = !options.eligibilityOnly;
 
   let consents: Snapshot["consents"] = [];
   let touches: Touch[] = [];
   let newestBySource: Record<string, number> = {};
   if (hcpRow) {
-    const history = await consentHistory(trx, hcpRow.id);
+    const history = reads?.consents.get(hcpRow.id) ?? (await consentHistory(trx, hcpRow.id));
     const asOf = options.asOf?.at;
     consents = consentsInForce(asOf === undefined ? history : history.filter((c) => Date.parse(c.recordedAt) <= asOf), nowMs);
   }

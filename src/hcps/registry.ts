@@ -61,7 +61,7 @@ export interface ConsentRecord {
   recordedBy: string;
 }
 
-type HcpRow = NonNullable<Awaited<ReturnType<typeof selectHcp>>>;
+export type HcpRow = NonNullable<Awaited<ReturnType<typeof selectHcp>>>;
 const selectHcp = (db: Db | Tx, id: string) => db.selectFrom("hcps").selectAll().where("id", "=", id).executeTakeFirst();
 
 export function toHcp(row: HcpRow): Hcp {
@@ -114,13 +114,38 @@ export async function recordConsent(ctx: Context, actor: string, hcpId: string, 
 
 const consentsOfHcp = prepared((db, p: { hcpId: string }) => db.selectFrom("consents").selectAll().where("hcp_id", "=", p.hcpId).orderBy("captured_at").orderBy("recorded_at"));
 
+type ConsentRow = Awaited<ReturnType<typeof consentsOfHcp.all>>[number];
+const toConsentRecord = (r: ConsentRow): ConsentRecord => ({
+  id: r.id, hcpId: r.hcp_id, channel: r.channel as Channel, purpose: r.purpose as Purpose, status: r.status as "granted" | "revoked",
+  source: r.source, capturedAt: r.captured_at, evidence: parseJson(r.evidence, null), recordedAt: r.recorded_at, recordedBy: r.recorded_by,
+});
+
 export async function consentHistory(db: Db | Tx, hcpId: string): Promise<ConsentRecord[]> {
-  const rows = await consentsOfHcp.all(db, { hcpId });
-  return rows.map((r) => ({
-    id: r.id, hcpId: r.hcp_id, channel: r.channel as Channel, purpose: r.purpose as Purpose, status: r.status as "granted" | "revoked",
-    source: r.source, capturedAt: r.captured_at, evidence: parseJson(r.evidence, null), recordedAt: r.recorded_at, recordedBy: r.recorded_by,
-  }));
+  return (await consentsOfHcp.all(db, { hcpId })).map(toConsentRecord);
 }
+
+/** Many HCPs' ledgers in a few statements: each HCP's history in capture, then recording order (none: []). */
+export async function consentHistories(db: Db | Tx, hcpIds: readonly string[]): Promise<Map<string, ConsentRecord[]>> {
+  const out = new Map<string, ConsentRecord[]>(hcpIds.map((id) => [id, []]));
+  for (let i = 0; i < hcpIds.length; i += IN_CHUNK) {
+    const rows = await db.selectFrom("consents").selectAll().where("hcp_id", "in", hcpIds.slice(i, i + IN_CHUNK))
+      .orderBy("hcp_id").orderBy("captured_at").orderBy("recorded_at").execute();
+    for (const r of rows) out.get(r.hcp_id)!.push(toConsentRecord(r));
+  }
+  return out;
+}
+
+/** The stored rows of many HCPs (a missing one: null). */
+export async function hcpRows(db: Db | Tx, hcpIds: readonly string[]): Promise<Map<string, HcpRow | null>> {
+  const out = new Map<string, HcpRow | null>(hcpIds.map((id) => [id, null]));
+  for (let i = 0; i < hcpIds.length; i += IN_CHUNK) {
+    for (const r of await db.selectFrom("hcps").selectAll().where("id", "in", hcpIds.slice(i, i + IN_CHUNK)).execute()) out.set(r.id, r);
+  }
+  return out;
+}
+
+/** Ids per statement for the bulk reads (well under either engine's limit on bound values). */
+const IN_CHUNK = 500;
 
 /**
  * The record in force per channel and purpose at `atMs`: the newest captured by then (history is in

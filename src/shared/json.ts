@@ -27,6 +27,9 @@ function write(value: unknown): string | undefined {
       throw new TypeError("Do not know how to serialize a BigInt");
     case "object": {
       if (value === null) return "null";
+      // Already in canonical form (keys in order at every depth): the engine's own serializer writes
+      // the very same text, several times faster. Producers on hot paths build their objects so.
+      if (isCanonical(value)) return JSON.stringify(value);
       if (value instanceof Date) return JSON.stringify(value.toISOString());
       if (Array.isArray(value)) {
         let out = "[";
@@ -78,4 +81,38 @@ function quotedKey(key: string): string {
     if (quoted.size < 10_000) quoted.set(key, q);
   }
   return q;
+}
+
+/**
+ * Whether JSON.stringify would write exactly canonicalJson's text: plain objects whose keys already come
+ * in canonical order and that JSON.stringify would not treat specially (no toJSON, no "__proto__"),
+ * arrays, valid Dates, and values JSON.stringify writes as canonicalJson does. Stops at the first miss.
+ */
+function isCanonical(value: unknown): boolean {
+  switch (typeof value) {
+    case "object": {
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isCanonical(value[i])) return false;
+        return true;
+      }
+      if (value instanceof Date) return !Number.isNaN(value.getTime());
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      if ("toJSON" in value) return false;
+      const keys = Object.keys(value);
+      let i = 0;
+      while (i < keys.length && isArrayIndex(keys[i]!)) i++;
+      for (let k = i; k < keys.length; k++) {
+        const key = keys[k]!;
+        if (key === "__proto__" || (k > i && !(keys[k - 1]! < key))) return false;
+      }
+      for (const key of keys) if (!isCanonical((value as Record<string, unknown>)[key])) return false;
+      return true;
+    }
+    case "bigint":
+      return false;
+    default:
+      return true;
+  }
 }

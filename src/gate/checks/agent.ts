@@ -43,6 +43,6 @@ export function checkAgent({ proposal, snapshot }: GateInput): CheckResult {
     check: "agent",
     status: reasons.length === 0 ? "pass" : "fail",
     reasons: reasons.length === 0 ? NO_REASONS : reasons,
-    evidence: { agentId: agent.id, status: agent.status, priority: agent.priority },
+    evidence: { agentId: agent.id, priority: agent.priority, status: agent.status },
   };
 }

@@ -95,7 +95,7 @@ export function checkAuthority(input: GateInput): AuthorityCheckResult {
     check: "authority",
     status: verdict.outcome === "autonomous" ? "pass" : verdict.outcome === "confirm" ? "hold" : "fail",
     reasons,
-    evidence: { outcome: verdict.outcome, rules, reviewers: verdict.reviewers },
+    evidence: { outcome: verdict.outcome, reviewers: verdict.reviewers, rules },
     outcome: verdict.outcome,
     reviewers: verdict.reviewers,
   };

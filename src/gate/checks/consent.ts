@@ -35,8 +35,8 @@ export function checkConsent({ proposal, snapshot, market, channel, nowMs }: Gat
   }
   const evidence =
     record === null
-      ? { regime, channel, purpose, record: null }
-      : { regime, channel, purpose, recordId: record.recordId, status: record.status, capturedAt: record.capturedAt, source: record.source };
+      ? { channel, purpose, record: null, regime }
+      : { capturedAt: record.capturedAt, channel, purpose, recordId: record.recordId, regime, source: record.source, status: record.status };
   const where = `market ${hcp.market} is ${regimeName(regime)} for ${channel}${market === null ? " (market unknown to governance)" : ""}`;
 
   if (record !== null && record.status === "revoked") {

@@ -176,7 +176,7 @@ export function checkContact({ proposal, snapshot, bundle, market, channel, nowM
     check: "contact",
     status: blocked ? "fail" : t > nowMs ? "hold" : "pass",
     reasons: reasons.length === 0 ? NO_REASONS : reasons,
-    evidence: { counted: touches.length, zone, caps, firstAllowedAt: t },
+    evidence: { caps, counted: touches.length, firstAllowedAt: t, zone },
     firstAllowedAt: t,
   };
 }

@@ -34,7 +34,7 @@ export function checkExpiry({ proposal, nowMs }: GateInput, firstAllowedAt: numb
           message: `The first moment the contact policy allows, ${formatInstant(firstAllowedAt)}, is after the proposal's notAfter ${formatInstant(limit)}`,
         },
       ],
-      evidence: { notAfter: limit, firstAllowedAt },
+      evidence: { firstAllowedAt, notAfter: limit },
     };
   }
   return { check: "expiry", status: "pass", reasons: NO_REASONS, evidence: { notAfter: limit } };

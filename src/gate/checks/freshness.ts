@@ -12,7 +12,7 @@ export function checkFreshness({ proposal, snapshot, bundle, nowMs }: GateInput)
   if (proposal.evidence.length > 0) {
     let newest = -Infinity;
     for (const e of snapshot.evidence) if (e.occurredAt > newest) newest = e.occurredAt;
-    const evidence = { limitMs, basis: "evidence", newestAt: newest === -Infinity ? null : newest, missing: snapshot.missingEvidence };
+    const evidence = { basis: "evidence", limitMs, missing: snapshot.missingEvidence, newestAt: newest === -Infinity ? null : newest };
     if (snapshot.missingEvidence.length > 0) {
       return {
         check: "freshness",
@@ -47,7 +47,7 @@ export function checkFreshness({ proposal, snapshot, bundle, nowMs }: GateInput)
 
   const sources = policy.requires[proposal.action];
   if (sources === undefined || sources.length === 0) {
-    return { check: "freshness", status: "pass", reasons: NO_REASONS, evidence: { limitMs, basis: "nothing" } };
+    return { check: "freshness", status: "pass", reasons: NO_REASONS, evidence: { basis: "nothing", limitMs } };
   }
   const seen: Record<string, number | null> = {};
   const stale: string[] = [];
@@ -57,7 +57,7 @@ export function checkFreshness({ proposal, snapshot, bundle, nowMs }: GateInput)
     if (newest === null) stale.push(`no event from ${source}`);
     else if (nowMs - newest > limitMs) stale.push(`${source}'s newest event is from ${formatInstant(newest)}, ${formatDuration(nowMs - newest)} ago`);
   }
-  const evidence = { limitMs, basis: "sources", newestBySource: seen };
+  const evidence = { basis: "sources", limitMs, newestBySource: seen };
   if (stale.length > 0) {
     return {
       check: "freshness",
