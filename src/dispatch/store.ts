@@ -1,7 +1,7 @@
 // The dispatcher's SQL: claim due items, read what one needs to leave, and record how it went. Every
 // status change is fenced by the claim it was made under (`attempts`, which each claim increments): a
 // dispatcher whose lease lapsed and whose item another took over can no longer change that item.
-import type { Store, Tx } from "../store/db.ts";
+import { IN_LIST_CHUNK, type Store, type Tx } from "../store/db.ts";
 import { prepared } from "../store/prepared.ts";
 import type { Write } from "../shared/context.ts";
 import type { Bundle } from "../governance/bundle.ts";
@@ -135,8 +135,8 @@ export class PrepareReads {
   async preload(trx: Tx, claims: readonly Claim[]): Promise<void> {
     const ids = [...new Set(claims.map((c) => c.row.decision_id))];
     for (const id of ids) this.decisions.set(id, null);
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await trx.selectFrom("decisions").select(["id", "proposal", "decided_at", "scheduled_for"]).where("id", "in", ids.slice(i, i + 500)).execute();
+    for (let i = 0; i < ids.length; i += IN_LIST_CHUNK) {
+      const rows = await trx.selectFrom("decisions").select(["id", "proposal", "decided_at", "scheduled_for"]).where("id", "in", ids.slice(i, i + IN_LIST_CHUNK)).execute();
       for (const r of rows) this.decisions.set(r.id, r);
     }
     await this.snapshot.preloadHcps(trx, claims.map((c) => c.row.hcp_id));

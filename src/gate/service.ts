@@ -56,15 +56,16 @@ const insertDecision = prepared((db, p: DecisionRow) => db.insertInto("decisions
 })));
 const agentPriority = prepared((db, p: { id: string }) => db.selectFrom("agents").select("priority").where("id", "=", p.id));
 
-export function toView(row: DecisionRow): DecisionView {
+/** `written`: the values a row was just written from, so its JSON columns need not be parsed back. */
+export function toView(row: DecisionRow, written?: { reasons: readonly Reason[]; reviewers: readonly ReviewerRole[] | null }): DecisionView {
   const view: DecisionView = {
     id: row.id, agentId: row.agent_id, hcpId: row.hcp_id, action: row.action, purpose: row.purpose, channel: row.channel,
     assetId: row.asset_id, idempotencyKey: row.idempotency_key, outcome: row.outcome as Verdict["outcome"],
-    reasons: parseJson<Reason[]>(row.reasons, []), bundleVersion: row.bundle_version, decidedAt: row.decided_at,
+    reasons: written ? [...written.reasons] : parseJson<Reason[]>(row.reasons, []), bundleVersion: row.bundle_version, decidedAt: row.decided_at,
   };
   if (row.scheduled_for) view.scheduledFor = row.scheduled_for;
   if (row.review_id) view.reviewId = row.review_id;
-  if (row.reviewers) view.reviewers = parseJson<ReviewerRole[]>(row.reviewers, []);
+  if (row.reviewers) view.reviewers = written?.reviewers ? [...written.reviewers] : parseJson<ReviewerRole[]>(row.reviewers, []);
   return view;
 }
 
@@ -237,15 +238,7 @@ async function decideAndRecord(ctx: Context, w: Write, proposal: Proposal, hash:
     inputs: verdict.checks.filter((c) => c.evidence).map((c) => ({ check: c.check, evidence: c.evidence })),
     outcome: verdict.outcome, purpose: proposal.purpose, reasons: verdict.reasons, reviewId, scheduledFor,
   });
-  // The view of the row just written, from the values it was written from (toView parses them back).
-  const view: DecisionView = {
-    id, agentId: row.agent_id, hcpId: row.hcp_id, action: row.action, purpose: row.purpose, channel: row.channel, assetId: row.asset_id,
-    idempotencyKey: row.idempotency_key, outcome: verdict.outcome, reasons: [...verdict.reasons], bundleVersion: row.bundle_version, decidedAt: row.decided_at,
-  };
-  if (scheduledFor) view.scheduledFor = scheduledFor;
-  if (reviewId) view.reviewId = reviewId;
-  if (reviewers) view.reviewers = reviewers;
-  return view;
+  return toView(row, { reasons: verdict.reasons, reviewers });
 }
 
 export async function getDecision(db: Db, id: string) {

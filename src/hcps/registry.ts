@@ -6,7 +6,7 @@ import { ChannelSchema, MarketSchema, PurposeSchema, type Channel, type Purpose 
 import { invalid, notFound } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
 import { parseJson } from "../shared/json.ts";
-import type { Db, Tx } from "../store/db.ts";
+import { IN_LIST_CHUNK, type Db, type Tx } from "../store/db.ts";
 import { prepared } from "../store/prepared.ts";
 import type { ConsentView, HcpView } from "../gate/snapshot.ts";
 
@@ -127,8 +127,8 @@ export async function consentHistory(db: Db | Tx, hcpId: string): Promise<Consen
 /** Many HCPs' ledgers in a few statements: each HCP's history in capture, then recording order (none: []). */
 export async function consentHistories(db: Db | Tx, hcpIds: readonly string[]): Promise<Map<string, ConsentRecord[]>> {
   const out = new Map<string, ConsentRecord[]>(hcpIds.map((id) => [id, []]));
-  for (let i = 0; i < hcpIds.length; i += IN_CHUNK) {
-    const rows = await db.selectFrom("consents").selectAll().where("hcp_id", "in", hcpIds.slice(i, i + IN_CHUNK))
+  for (let i = 0; i < hcpIds.length; i += IN_LIST_CHUNK) {
+    const rows = await db.selectFrom("consents").selectAll().where("hcp_id", "in", hcpIds.slice(i, i + IN_LIST_CHUNK))
       .orderBy("hcp_id").orderBy("captured_at").orderBy("recorded_at").execute();
     for (const r of rows) out.get(r.hcp_id)!.push(toConsentRecord(r));
   }
@@ -138,14 +138,12 @@ export async function consentHistories(db: Db | Tx, hcpIds: readonly string[]): 
 /** The stored rows of many HCPs (a missing one: null). */
 export async function hcpRows(db: Db | Tx, hcpIds: readonly string[]): Promise<Map<string, HcpRow | null>> {
   const out = new Map<string, HcpRow | null>(hcpIds.map((id) => [id, null]));
-  for (let i = 0; i < hcpIds.length; i += IN_CHUNK) {
-    for (const r of await db.selectFrom("hcps").selectAll().where("id", "in", hcpIds.slice(i, i + IN_CHUNK)).execute()) out.set(r.id, r);
+  for (let i = 0; i < hcpIds.length; i += IN_LIST_CHUNK) {
+    for (const r of await db.selectFrom("hcps").selectAll().where("id", "in", hcpIds.slice(i, i + IN_LIST_CHUNK)).execute()) out.set(r.id, r);
   }
   return out;
 }
 
-/** Ids per statement for the bulk reads (well under either engine's limit on bound values). */
-const IN_CHUNK = 500;
 
 /**
  * The record in force per channel and purpose at `atMs`: the newest captured by then (history is in

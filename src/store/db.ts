@@ -122,6 +122,9 @@ export async function lockHcp(store: Store, trx: Tx, hcpId: string): Promise<voi
   }
 }
 
+/** Ids per `in (...)` list in the bulk reads: well under either engine's limit on bound values. */
+export const IN_LIST_CHUNK = 500;
+
 /** Engine-neutral check for a unique-constraint violation (idempotency races). */
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; message?: string };
