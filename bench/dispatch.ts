@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ManualClock } from "../src/shared/clock.ts";
-import { openContext } from "../src/server/start.ts";
+import { openContext } from "../src/server/context.ts";
 import { registerAgent } from "../src/agents/portfolio.ts";
 import { putHcp } from "../src/hcps/registry.ts";
 import { proposeBatch } from "../src/gate/service.ts";

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql, type Kysely } from "kysely";
-import { openContext } from "../src/server/start.ts";
+import { openContext } from "../src/server/context.ts";
 import { withdrawClaim } from "../src/content/withdrawal.ts";
 import type { Database } from "../src/store/schema.ts";
 

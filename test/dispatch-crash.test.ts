@@ -14,7 +14,7 @@ import { startWebhookReceiver } from "../src/dispatch/webhook-receiver.ts";
 import { Dispatcher } from "../src/dispatch/dispatcher.ts";
 import { defaultDispatchConfig } from "../src/dispatch/config.ts";
 import type { ChannelAdapter } from "../src/dispatch/adapters/adapter.ts";
-import { openContext } from "../src/server/start.ts";
+import { openContext } from "../src/server/context.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const BUNDLE = resolve(import.meta.dirname, "bundles/basic");

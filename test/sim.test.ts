@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { loadBundleDir } from "../src/governance/load.ts";
-import { EXAMPLE_BUNDLE_DIR } from "../src/server/start.ts";
+import { EXAMPLE_BUNDLE_DIR } from "../src/server/context.ts";
 import type { Bundle } from "../src/governance/bundle.ts";
 import type { Channel } from "../src/shared/vocabulary.ts";
 import { DEFAULT_PARAMS, withParams } from "../src/sim/params.ts";

@@ -3,7 +3,7 @@
 // cannot be read at all, close the store, and print the summary. What a row means is the command's.
 import { statSync } from "node:fs";
 import cliProgress from "cli-progress";
-import { openContext, StartupError } from "../server/start.ts";
+import { openContext, StartupError } from "../server/context.ts";
 import type { Context } from "../shared/context.ts";
 import { formatOf, ImportFileError, type ReadProgress, type RecordFormat } from "../shared/record-file.ts";
 

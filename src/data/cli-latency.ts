@@ -3,7 +3,7 @@
 import { openStore } from "../store/db.ts";
 import { storedActiveBundle } from "../governance/active.ts";
 import { loadBundleDir } from "../governance/load.ts";
-import { EXAMPLE_BUNDLE_DIR } from "../server/start.ts";
+import { EXAMPLE_BUNDLE_DIR } from "../server/context.ts";
 import type { Bundle } from "../governance/bundle.ts";
 import { formatLatencyReport, latencyReport, parseWindow } from "./latency-report.ts";
 

@@ -3,7 +3,7 @@
 // store in --data DIR. Adapters and pacing come from the same environment as `steward serve`.
 //   node --import tsx src/dispatch/main.ts [--data DIR]
 // Prints "dispatcher <worker> running" once it polls; SIGTERM or SIGINT stops it after the pass under way.
-import { openContext, StartupError } from "../server/start.ts";
+import { openContext, StartupError } from "../server/context.ts";
 import { dispatchConfigFromEnv, DispatchConfigError } from "./config.ts";
 import { startDispatcher } from "./dispatcher.ts";
 

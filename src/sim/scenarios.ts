@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { ManualClock } from "../shared/clock.ts";
 import { loadBundleDir } from "../governance/load.ts";
-import { EXAMPLE_BUNDLE_DIR } from "../server/start.ts";
+import { EXAMPLE_BUNDLE_DIR } from "../server/context.ts";
 import { makeHcps, makeSignals } from "./market.ts";
 import { withParams, type SimParams } from "./params.ts";
 import { runArm, type ArmResult, type ArmSpec, type Market, type Progress } from "./run.ts";

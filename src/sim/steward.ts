@@ -21,7 +21,7 @@ import { putHcp, recordConsent } from "../hcps/registry.ts";
 import { approveClaim, createClaim } from "../content/claims.ts";
 import { approveAsset, createAsset } from "../content/assets.ts";
 import { withdrawClaim } from "../content/withdrawal.ts";
-import { openContext, EXAMPLE_BUNDLE_DIR } from "../server/start.ts";
+import { openContext, EXAMPLE_BUNDLE_DIR } from "../server/context.ts";
 import { Dispatcher } from "../dispatch/dispatcher.ts";
 import { defaultDispatchConfig } from "../dispatch/config.ts";
 import type { ChannelAdapter } from "../dispatch/adapters/adapter.ts";

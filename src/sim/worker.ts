@@ -3,7 +3,7 @@
 // rebuilt here from the parameters — deterministic, so it is the same market the other arm sees.
 import { parentPort, workerData } from "node:worker_threads";
 import { loadBundleDir } from "../governance/load.ts";
-import { EXAMPLE_BUNDLE_DIR } from "../server/start.ts";
+import { EXAMPLE_BUNDLE_DIR } from "../server/context.ts";
 import { makeHcps, makeSignals } from "./market.ts";
 import { runArm, type ArmResult, type ArmSpec } from "./run.ts";
 
