@@ -23,7 +23,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
   bodyLimit: 1024 * 1024,
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
-  keepAliveTimeoutMs: 5_000,
+  // Longer than a load balancer's idle timeout (60 s on common ones), so the balancer closes first.
+  keepAliveTimeoutMs: 72_000,
   maxUrlLength: 8_192,
   maxParamLength: 500,
 };
