@@ -101,6 +101,23 @@ describe.each(ENGINES)("hostile input on %s", (engine) => {
     expect(await count("claims")).toBe(claims);
   });
 
+  it("refuses a NUL or a lone surrogate wherever it is put in a claim, naming that field (property)", async () => {
+    const claims = await count("claims");
+    const base = { id: "clm-prop", text: "Cardiozan lowers LDL-C.", product: "cardiozan", references: ["Data on file", "Label"] };
+    await fc.assert(fc.asyncProperty(
+      fc.constantFrom<[string, (v: string) => Record<string, unknown>]>(
+        ["id", (v) => ({ id: v })], ["text", (v) => ({ text: v })], ["product", (v) => ({ product: v })], ["references.1", (v) => ({ references: ["Data on file", v] })],
+      ),
+      fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 }), fc.constantFrom(NUL, "\ud83d", "\udca9"),
+      async ([field, put], before, after, bad) => {
+        const res = await m.users.mops.post("/v1/claims", raw({ ...base, markets: ["US"], ...put(`${before}${bad}${after}`) }));
+        expect(res.status).toBe(400);
+        expect(res.body.error.details).toContainEqual(expect.objectContaining({ field, in: "body" }));
+      },
+    ), { numRuns: 25 });
+    expect(await count("claims")).toBe(claims);
+  });
+
   it("refuses an unpaired UTF-16 surrogate, in a value and in a key", async () => {
     const claims = await count("claims");
     const text = raw({ text: "Cardiozan \ud800 lowers LDL-C.", references: ["Data on file"], markets: ["US"] });
