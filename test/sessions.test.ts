@@ -133,6 +133,16 @@ describe.each(ENGINES)("sessions and keys on %s", (engine) => {
     expect((await signIn(server.url, "owner", PASSWORD)).status).toBe(201);
   });
 
+  it("cannot be raced: of twenty concurrent guesses at one username, only the first five are checked", async () => {
+    forgetFailures();
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => signIn(server.url, "owner", `burst-${i}`)));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses.filter((s) => s === 401)).toHaveLength(PER_USERNAME.waitFrom);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20 - PER_USERNAME.waitFrom);
+    clock.advance(PER_USERNAME.baseMs);
+    expect((await signIn(server.url, "owner", PASSWORD)).status).toBe(201);
+  });
+
   it("never makes the right password wait longer than the cap, however long a stranger keeps guessing", async () => {
     forgetFailures();
     let longest = 0;

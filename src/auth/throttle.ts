@@ -41,52 +41,80 @@ export function waitAfter(failures: number, rule: ThrottleRule): number {
 
 /**
  * Runs `check` (a password comparison) unless one of `counted` must still wait — then 429
- * TOO_MANY_ATTEMPTS with Retry-After. A failed check is counted under every key; a passed one clears
- * the keys whose rule says so.
+ * TOO_MANY_ATTEMPTS with Retry-After. The attempt is counted as a failure under every key before the
+ * password is checked, so a burst of concurrent guesses cannot all slip through before the first is
+ * counted; a passed check takes it back (and clears the keys whose rule says so).
  */
 export async function throttledCheck(db: Db, now: Date, counted: Counted[], check: () => Promise<boolean>): Promise<boolean> {
-  const waitMs = await waiting(db, counted.map((c) => c.key), now);
-  if (waitMs > 0) {
-    const seconds = Math.ceil(waitMs / 1000);
-    throw new RetryLater("TOO_MANY_ATTEMPTS", `too many wrong passwords; try again in ${seconds} s`, seconds);
+  const waiting = await longestWait(db, counted.map((c) => c.key), now);
+  if (waiting > 0) throw tooManyAttempts(waiting);
+  const reserved: Counted[] = [];
+  for (const c of counted) {
+    // A concurrent attempt may have set a wait since the look above.
+    const waitMs = await reserve(db, c, now);
+    if (waitMs > 0) {
+      for (const r of reserved) await refund(db, r);
+      throw tooManyAttempts(waitMs);
+    }
+    reserved.push(c);
   }
   const passed = await check();
-  if (passed) {
-    const cleared = counted.filter((c) => c.rule.clearedBySuccess).map((c) => c.key);
-    if (cleared.length > 0) await db.deleteFrom("auth_failures").where("key", "in", cleared).execute();
-  } else {
-    for (const c of counted) await countFailure(db, c, now);
-  }
+  if (passed) for (const c of counted) await (c.rule.clearedBySuccess ? clear(db, c) : refund(db, c));
+  // Counts nobody has added to for a while are dropped, so guessed usernames do not pile up.
+  else await db.deleteFrom("auth_failures").where("last_failed_at", "<", new Date(now.getTime() - FORGET_AFTER_MS).toISOString()).execute();
   return passed;
 }
 
-async function waiting(db: Db, keys: string[], now: Date): Promise<number> {
+function tooManyAttempts(waitMs: number): RetryLater {
+  const seconds = Math.ceil(waitMs / 1000);
+  return new RetryLater("TOO_MANY_ATTEMPTS", `too many wrong passwords; try again in ${seconds} s`, seconds);
+}
+
+async function longestWait(db: Db, keys: string[], now: Date): Promise<number> {
   const rows = await db.selectFrom("auth_failures").select("blocked_until").where("key", "in", keys).where("blocked_until", ">", now.toISOString()).execute();
   return Math.max(0, ...rows.map((r) => Date.parse(r.blocked_until!) - now.getTime()));
 }
 
-/** One more failure under `key`, counted atomically in the store (concurrent failures all count). */
-async function countFailure(db: Db, { key, rule }: Counted, now: Date): Promise<void> {
+/**
+ * Counts one attempt under `key` unless the key must still wait (then how long, in ms; else 0). In one
+ * transaction: the conditional increment locks the row (PostgreSQL) or the database (SQLite) until the
+ * wait it implies is written, so concurrent attempts see it.
+ */
+async function reserve(db: Db, { key, rule }: Counted, now: Date): Promise<number> {
   const at = now.toISOString();
   const stale = new Date(now.getTime() - FORGET_AFTER_MS).toISOString();
-  const row = await db
-    .insertInto("auth_failures")
-    .values({ key, failures: 1, last_failed_at: at, blocked_until: null })
-    .onConflict((oc) =>
-      oc.column("key").doUpdateSet((eb) => ({
-        failures: sql<number>`case when ${eb.ref("auth_failures.last_failed_at")} < ${stale} then 1 else ${eb.ref("auth_failures.failures")} + 1 end`,
+  return db.transaction().execute(async (trx) => {
+    await trx.insertInto("auth_failures").values({ key, failures: 0, last_failed_at: at, blocked_until: null }).onConflict((oc) => oc.column("key").doNothing()).execute();
+    const row = await trx.updateTable("auth_failures")
+      .set((eb) => ({
+        failures: sql<number>`case when ${eb.ref("last_failed_at")} < ${stale} then 1 else ${eb.ref("failures")} + 1 end`,
         last_failed_at: at,
-      })),
-    )
-    .returning("failures")
-    .executeTakeFirstOrThrow();
-  const waitMs = waitAfter(Number(row.failures), rule);
-  if (waitMs > 0) {
-    const until = new Date(now.getTime() + waitMs).toISOString();
-    // Never shortens a wait a concurrent failure already set.
-    await db.updateTable("auth_failures").set({ blocked_until: until }).where("key", "=", key)
-      .where((eb) => eb.or([eb("blocked_until", "is", null), eb("blocked_until", "<", until)])).execute();
-  }
-  // Counts nobody has added to for a while are dropped, so guessed usernames do not pile up.
-  await db.deleteFrom("auth_failures").where("last_failed_at", "<", stale).execute();
+      }))
+      .where("key", "=", key)
+      .where((eb) => eb.or([eb("blocked_until", "is", null), eb("blocked_until", "<=", at)]))
+      .returning("failures")
+      .executeTakeFirst();
+    if (!row) {
+      const blocked = await trx.selectFrom("auth_failures").select("blocked_until").where("key", "=", key).executeTakeFirstOrThrow();
+      return Math.max(1, Date.parse(blocked.blocked_until!) - now.getTime());
+    }
+    const waitMs = waitAfter(Number(row.failures), rule);
+    await trx.updateTable("auth_failures").set({ blocked_until: waitMs > 0 ? new Date(now.getTime() + waitMs).toISOString() : null }).where("key", "=", key).execute();
+    return 0;
+  });
+}
+
+/** Takes back an attempt counted in advance (it passed, or it was refused under another key). */
+async function refund(db: Db, { key, rule }: Counted): Promise<void> {
+  await db.updateTable("auth_failures")
+    .set((eb) => ({
+      failures: sql<number>`${eb.ref("failures")} - 1`,
+      // Below the threshold again, no wait is owed (a wait set by this very attempt is lifted).
+      blocked_until: sql<string | null>`case when ${eb.ref("failures")} - 1 < ${rule.waitFrom} then null else ${eb.ref("blocked_until")} end`,
+    }))
+    .where("key", "=", key).where("failures", ">", 0).execute();
+}
+
+async function clear(db: Db, { key }: Counted): Promise<void> {
+  await db.deleteFrom("auth_failures").where("key", "=", key).execute();
 }
