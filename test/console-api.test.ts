@@ -9,7 +9,8 @@ import { ENGINES } from "./engines.ts";
 import { Api, startTestServer, type TestServer } from "./server.ts";
 import { PASSWORD, email, ok, seedMarket, type Market } from "./market.ts";
 import { consolePages } from "../src/console/pages.ts";
-import { SignInThrottle } from "../src/auth/sessions.ts";
+import fc from "fast-check";
+import { PER_ADDRESS, PER_USERNAME, waitAfter } from "../src/auth/throttle.ts";
 
 const BUNDLE = resolve(import.meta.dirname, "bundles/basic");
 
@@ -148,18 +149,10 @@ describe("the console's pages", () => {
   });
 });
 
-describe("the sign-in throttle", () => {
-  it("lets a username try five times in five minutes, then makes it wait out the window", () => {
-    const throttle = new SignInThrottle(5, 300_000);
-    for (let i = 0; i < 5; i++) {
-      expect(throttle.blockedFor("ann", 1000 + i)).toBe(0);
-      throttle.fail("ann", 1000 + i);
-    }
-    expect(throttle.blockedFor("ann", 2000)).toBe(1000 + 300_000 - 2000);
-    expect(throttle.blockedFor("bob", 2000)).toBe(0);
-    expect(throttle.blockedFor("ann", 1000 + 300_001)).toBe(0);
-    throttle.fail("ann", 400_000);
-    throttle.succeed("ann");
-    expect(throttle.blockedFor("ann", 400_001)).toBe(0);
+describe("the sign-in throttle's waits", () => {
+  it("start at the fifth failure in a row, double with each further one, and stop at the cap", () => {
+    const waits = Array.from({ length: 12 }, (_, i) => waitAfter(i + 1, PER_USERNAME));
+    expect(waits).toEqual([0, 0, 0, 0, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000, 30_000]);
+    fc.assert(fc.property(fc.integer({ min: 1, max: 1e9 }), (n) => waitAfter(n, PER_ADDRESS) <= PER_ADDRESS.capMs && waitAfter(n + 1, PER_ADDRESS) >= waitAfter(n, PER_ADDRESS)));
   });
 });

@@ -133,7 +133,11 @@ describe("the console", () => {
     await changes.getByText("agent.halted").waitFor();
     await shot("03-portfolio-halted");
 
-    const next = await ok(m.rival.post("/v1/proposals", email("us-1")));
+    // The halted agent's own key is refused; proposed on its behalf by its owner, the gate rejects it.
+    const refused = await m.rival.post("/v1/proposals", email("us-1"));
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe("AGENT_HALTED");
+    const next = (await ok(m.users.owner.post("/v1/proposals/batch", { proposals: [{ ...email("us-1"), agentId: m.rivalId }] }))).decisions[0];
     expect(next.outcome).toBe("rejected");
     expect(next.reasons.map((r: { code: string }) => r.code)).toContain("AGENT_HALTED");
     const audit = await ok(m.users.auditor.get("/v1/audit?limit=1000"));

@@ -131,9 +131,10 @@ describe.each(ENGINES)("the governed decision gate on %s", (engine) => {
     const halt = await ok(m.users.owner.post(`/v1/agents/${m.rivalId}/halt`, { reason: "sending to the wrong segment" }));
     expect(halt.agent.status).toBe("halted");
     expect(halt.reviewsCancelled).toBe(1);
-    const next = await ok(m.rival.post("/v1/proposals", email("us-1")));
-    expect(next.outcome).toBe("rejected");
-    expect(next.reasons.map((r: any) => r.code)).toContain("AGENT_HALTED");
+    // The kill switch reaches the key: a halted agent proposes nothing (and reads nothing but its own status).
+    const next = await m.rival.post("/v1/proposals", email("us-1"));
+    expect(next.status).toBe(403);
+    expect(next.body.error.code).toBe("AGENT_HALTED");
     const review = await ok(m.admin.get(`/v1/reviews/${pending.reviewId}`));
     expect(review.review.status).toBe("cancelled");
     const noReason = await m.users.owner.post(`/v1/agents/${m.rivalId}/resume`, {});
@@ -287,9 +288,13 @@ describe.each(ENGINES)("the governed decision gate on %s", (engine) => {
     const outbox = await server.ctx.store.db.selectFrom("outbox").select("status").where("decision_id", "=", queued.id).executeTakeFirstOrThrow();
     expect(outbox.status).toBe("cancelled");
     for (const api of [m.agent, m.rival]) {
-      const d = await ok(api.post("/v1/proposals", email("us-h")));
-      expect(d.reasons.map((r: any) => r.code)).toContain("AGENT_HALTED");
+      const refused = await api.post("/v1/proposals", email("us-h"));
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe("AGENT_HALTED");
     }
+    // Proposed on a halted agent's behalf by a person, it is decided and rejected with AGENT_HALTED.
+    const batch = await ok(m.users.owner.post("/v1/proposals/batch", { proposals: [{ ...email("us-h"), agentId: m.agentId }] }));
+    expect(batch.decisions[0].reasons.map((r: any) => r.code)).toContain("AGENT_HALTED");
     const agents = await ok(m.users.auditor.get("/v1/agents"));
     expect(agents.agents.every((a: any) => a.status === "halted")).toBe(true);
     await ok(m.users.owner.post(`/v1/agents/${m.agentId}/resume`, { reason: "incident closed" }));

@@ -6,6 +6,7 @@ import { actorOf, requireRole, requireUser } from "../auth/principal.ts";
 import { changeStatus, getAgent, haltAll, listAgents, NewAgentSchema, registerAgent, StatusChangeSchema } from "./portfolio.ts";
 import type { AgentStatus } from "../gate/snapshot.ts";
 import { allow, reader } from "../server/guards.ts";
+import { rotateAgentKey } from "../auth/credentials.ts";
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(200) });
 const tags = ["agents"];
@@ -34,6 +35,12 @@ export const agentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) 
       return changeStatus(ctx, actorOf(user), req.params.id, to, req.body.reason);
     });
   }
+
+  // A new key for the agent, shown once; the old key is refused from now on.
+  app.post("/agents/:id/rotate-key", { preValidation: allow("admin"), schema: { tags, params: IdParams } }, async (req) => {
+    const admin = requireRole(callerOf(req), "admin");
+    return rotateAgentKey(ctx, actorOf(admin), req.params.id);
+  });
 
   app.post("/halt", { preValidation: allow("agent_owner"), schema: { tags, body: StatusChangeSchema } }, async (req) => {
     const user = requireRole(callerOf(req), "agent_owner");

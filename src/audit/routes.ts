@@ -4,12 +4,13 @@ import type { Context } from "../shared/context.ts";
 import { callerOf } from "../server/app.ts";
 import { requireRole } from "../auth/principal.ts";
 import { listAudit, verifyAudit } from "./store.ts";
+import { INT32_MAX } from "../shared/int32.ts";
 
 const tags = ["audit"];
 
 export const auditRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
   app.get("/audit", {
-    schema: { tags, querystring: z.strictObject({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
+    schema: { tags, querystring: z.strictObject({ after: z.coerce.number().int().min(0).max(INT32_MAX).default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
   }, async (req) => {
     requireRole(callerOf(req), "auditor");
     const records = await listAudit(ctx.store.db, req.query.after, req.query.limit);

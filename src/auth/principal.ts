@@ -1,10 +1,11 @@
 // Who is calling: a person with roles, or an agent with its key.
 import type { Role } from "../shared/vocabulary.ts";
 import { forbidden } from "../shared/errors.ts";
+import type { AgentStatus } from "../gate/snapshot.ts";
 
 export type Principal =
   | { kind: "user"; id: string; username: string; name: string; roles: readonly Role[] }
-  | { kind: "agent"; id: string; name: string };
+  | { kind: "agent"; id: string; name: string; status: AgentStatus };
 
 export function actorOf(p: Principal): string {
   return p.kind === "user" ? `user:${p.username}` : `agent:${p.id}`;

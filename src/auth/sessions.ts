@@ -1,5 +1,6 @@
-// Signing in with a username and password: a person gets a user token of their own (the console keeps
-// it for the browser session); signing out revokes the token presented. Both are audited.
+// Signing in with a username and password: a person gets a user token of their own that expires (the
+// console keeps it for the browser session); signing out revokes the token presented. Both are
+// audited. Wrong passwords are throttled in the store (throttle.ts).
 import { z } from "zod";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { write, type Context } from "../shared/context.ts";
@@ -7,8 +8,8 @@ import type { Role } from "../shared/vocabulary.ts";
 import { AppError, forbidden, unauthorized } from "../shared/errors.ts";
 import { parseJson } from "../shared/json.ts";
 import { callerOf } from "../server/app.ts";
-import { errorBody } from "../server/errors.ts";
 import { hashPassword, hashToken, newToken, verifyPassword } from "./secrets.ts";
+import { byAddress, byUsername, throttledCheck } from "./throttle.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -29,66 +30,52 @@ export interface SessionUser {
   roles: Role[];
 }
 
-/** Failed sign-ins per username: after `limit` within `windowMs` further tries wait out the window. */
-export class SignInThrottle {
-  private readonly failures = new Map<string, number[]>();
-  constructor(private readonly limit = 5, private readonly windowMs = 5 * 60_000) {}
+/** How long a signed-in session lives unless STEWARD_SESSION_TTL says otherwise. */
+export const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000;
 
-  blockedFor(username: string, nowMs: number): number {
-    const recent = this.recent(username, nowMs);
-    return recent.length < this.limit ? 0 : recent[0]! + this.windowMs - nowMs;
-  }
-
-  fail(username: string, nowMs: number): void {
-    this.failures.set(username, [...this.recent(username, nowMs), nowMs]);
-  }
-
-  succeed(username: string): void {
-    this.failures.delete(username);
-  }
-
-  private recent(username: string, nowMs: number): number[] {
-    return (this.failures.get(username) ?? []).filter((t) => t > nowMs - this.windowMs);
-  }
+export interface SessionOptions {
+  /** A session token's lifetime (STEWARD_SESSION_TTL). */
+  ttlMs?: number;
 }
 
 const badCredentials = () => new AppError(401, "INVALID_CREDENTIALS", "the username or password is wrong");
 
-/** Checks the password and issues a new user token; the same answer for an unknown user and a wrong password. */
-export async function signIn(ctx: Context, username: string, password: string, dummyHash: Promise<string>): Promise<{ token: string; user: SessionUser }> {
+export interface SignIn {
+  username: string;
+  password: string;
+  /** The client's address, for the per-address count of failures. */
+  address: string;
+}
+
+/**
+ * Checks the password (throttled per username and per address) and issues a user token that expires
+ * after `ttlMs`; the same answer for an unknown user and a wrong password.
+ */
+export async function signIn(ctx: Context, attempt: SignIn, ttlMs: number, dummyHash: Promise<string>): Promise<{ token: string; expiresAt: string; user: SessionUser }> {
+  const { username, password, address } = attempt;
   const row = await ctx.store.db.selectFrom("users").select(["id", "username", "name", "roles", "password_hash"]).where("username", "=", username).executeTakeFirst();
   // An unknown user costs the same scrypt as a known one, so timing does not tell which names exist.
-  const matches = await verifyPassword(password, row?.password_hash ?? (await dummyHash));
+  const stored = row?.password_hash ?? (await dummyHash);
+  const matches = await throttledCheck(ctx.store.db, ctx.clock.now(), [byUsername(username), byAddress(address)], () => verifyPassword(password, stored));
   if (!row || !matches) throw badCredentials();
   const user: SessionUser = { id: row.id, username: row.username, name: row.name, roles: parseJson<Role[]>(row.roles, []) };
   const token = newToken("user");
-  await write(ctx, `user:${user.username}`, async (w) => {
-    await w.trx.insertInto("tokens").values({ hash: hashToken(token), kind: "user", subject_id: user.id, created_at: w.now.toISOString(), revoked_at: null }).execute();
-    w.audit("session.started", `user:${user.username}`, { userId: user.id, via: "password" });
+  const expiresAt = await write(ctx, `user:${user.username}`, async (w) => {
+    const ends = new Date(w.now.getTime() + ttlMs).toISOString();
+    await w.trx.insertInto("tokens").values({ hash: hashToken(token), kind: "user", subject_id: user.id, created_at: w.now.toISOString(), revoked_at: null, expires_at: ends }).execute();
+    w.audit("session.started", `user:${user.username}`, { userId: user.id, via: "password", expiresAt: ends });
+    return ends;
   });
-  return { token, user };
+  return { token, expiresAt, user };
 }
 
-export const sessionRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
-  const throttle = new SignInThrottle();
+export const sessionRoutes = (ctx: Context, options: SessionOptions = {}): FastifyPluginAsyncZod => async (app) => {
+  const ttlMs = options.ttlMs ?? DEFAULT_SESSION_TTL_MS;
   const dummyHash = hashPassword("not a password anyone has");
 
   app.post("/sessions", { config: { public: true }, schema: { tags: ["users"], body: SessionBodySchema, security: [] } }, async (req, reply) => {
-    const { username, password } = req.body;
-    const nowMs = ctx.clock.now().getTime();
-    const wait = throttle.blockedFor(username, nowMs);
-    if (wait > 0) {
-      return reply.code(429).header("retry-after", String(Math.ceil(wait / 1000)))
-        .send(errorBody("TOO_MANY_ATTEMPTS", `too many failed sign-ins for '${username}'; try again in ${Math.ceil(wait / 1000)} s`));
-    }
-    try {
-      const session = await signIn(ctx, username, password, dummyHash);
-      throttle.succeed(username);
-      return reply.code(201).send(session);
-    } catch (error) {
-      if (error instanceof AppError && error.code === "INVALID_CREDENTIALS") throttle.fail(username, nowMs);
-      throw error;
-    }
+    const session = await signIn(ctx, { ...req.body, address: req.ip }, ttlMs, dummyHash);
+    return reply.code(201).send(session);
   });
 
   // Signing out: the token presented stops working at once.

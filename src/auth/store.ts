@@ -9,6 +9,8 @@ import { newId } from "../shared/ids.ts";
 import { parseJson } from "../shared/json.ts";
 import { hashPassword, hashToken, newToken, verifyPassword } from "./secrets.ts";
 import type { Principal } from "./principal.ts";
+import type { AgentStatus } from "../gate/snapshot.ts";
+import { byUsername, throttledCheck } from "./throttle.ts";
 
 export const NewUserSchema = z.strictObject({
   username: z.string().regex(/^[a-z0-9._-]{2,64}$/, "2-64 characters: lowercase letters, digits, dot, dash, underscore"),
@@ -58,15 +60,31 @@ export async function ensureAdmin(ctx: Context, token: string, password: string)
   });
 }
 
-export async function resolveToken(db: Db, token: string): Promise<Principal | null> {
-  const row = await db.selectFrom("tokens").select(["kind", "subject_id", "revoked_at"]).where("hash", "=", hashToken(token)).executeTakeFirst();
-  if (!row || row.revoked_at) return null;
+/** What a presented bearer token is: someone's, a session that has ended, or nothing Steward issued (or revoked). */
+export type TokenCheck =
+  | { kind: "valid"; principal: Principal }
+  | { kind: "expired"; expiredAt: string }
+  | { kind: "unknown" };
+
+/** Looks a bearer token up; a session past its `expires_at` (by the context's clock) has ended. */
+export async function checkToken(db: Db, token: string, now: Date): Promise<TokenCheck> {
+  const row = await db.selectFrom("tokens").select(["kind", "subject_id", "revoked_at", "expires_at"]).where("hash", "=", hashToken(token)).executeTakeFirst();
+  if (!row || row.revoked_at) return { kind: "unknown" };
+  if (row.expires_at && row.expires_at <= now.toISOString()) return { kind: "expired", expiredAt: row.expires_at };
   if (row.kind === "agent") {
-    const agent = await db.selectFrom("agents").select(["id", "name"]).where("id", "=", row.subject_id).executeTakeFirst();
-    return agent ? { kind: "agent", id: agent.id, name: agent.name } : null;
+    const agent = await db.selectFrom("agents").select(["id", "name", "status"]).where("id", "=", row.subject_id).executeTakeFirst();
+    return agent ? { kind: "valid", principal: { kind: "agent", id: agent.id, name: agent.name, status: agent.status as AgentStatus } } : { kind: "unknown" };
   }
   const user = await db.selectFrom("users").select(["id", "username", "name", "roles"]).where("id", "=", row.subject_id).executeTakeFirst();
-  return user ? { kind: "user", id: user.id, username: user.username, name: user.name, roles: parseJson<Role[]>(user.roles, []) } : null;
+  return user
+    ? { kind: "valid", principal: { kind: "user", id: user.id, username: user.username, name: user.name, roles: parseJson<Role[]>(user.roles, []) } }
+    : { kind: "unknown" };
+}
+
+/** The principal a token stands for now, or null (unknown, revoked or expired). */
+export async function resolveToken(db: Db, token: string, now: Date = new Date()): Promise<Principal | null> {
+  const check = await checkToken(db, token, now);
+  return check.kind === "valid" ? check.principal : null;
 }
 
 export const SignatureSchema = z.strictObject({
@@ -88,7 +106,8 @@ export interface Signature {
 export async function sign(db: Db, userId: string, input: SignatureInput, at: Date, expectedMeaning?: Signature["meaning"]): Promise<Signature> {
   const user = await db.selectFrom("users").select(["id", "username", "name", "password_hash"]).where("id", "=", userId).executeTakeFirst();
   if (!user) throw unauthorized("the signer is not a known user");
-  if (!(await verifyPassword(input.password, user.password_hash))) {
+  // A signature's password is the sign-in password: guesses here count against the same username.
+  if (!(await throttledCheck(db, at, [byUsername(user.username)], () => verifyPassword(input.password, user.password_hash)))) {
     throw new AppError(403, "SIGNATURE_INVALID", "the signature's password does not match the signing user");
   }
   if (expectedMeaning && input.meaning !== expectedMeaning) {

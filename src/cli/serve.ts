@@ -3,6 +3,7 @@ import { startSteward, StartupError } from "../server/start.ts";
 import { seedDemo, type DemoCredentials } from "../demo/seed.ts";
 import { readDemoCredentials, writeDemoCredentials } from "../demo/credentials.ts";
 import { dispatchConfigFromEnv, DispatchConfigError } from "../dispatch/config.ts";
+import { settingsFromEnv } from "../server/limits.ts";
 
 interface ServeOptions {
   data: string;
@@ -26,7 +27,9 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   const adminToken = process.env.STEWARD_ADMIN_TOKEN ?? demo?.adminToken ?? (options.demo ? `stw_u_${randomBytes(24).toString("base64url")}` : undefined);
   let running;
   try {
+    const settings = settingsFromEnv(process.env);
     running = await startSteward({
+      ...settings,
       dataDir: options.data, databaseUrl: process.env.DATABASE_URL, governanceDir: options.governance, port, host: options.host,
       adminToken, adminPassword: process.env.STEWARD_ADMIN_PASSWORD, logger: process.env.STEWARD_LOG === "1",
       dispatch: dispatchConfigFromEnv(process.env, options.data),

@@ -19,6 +19,7 @@ import { reviewOf, type ClaimReview, type CreateOptions } from "./claims.ts";
 import { currentContentPolicy } from "./policy.ts";
 import { refusalOf } from "./workflow.ts";
 import { appError } from "./claims.ts";
+import { INT32_MAX } from "../shared/int32.ts";
 import {
   ContentIdSchema, ContentStatusSchema, highestRisk, InstantSchema, LanguageSchema, statusAt, toStoredInstant,
   type ContentStatus, type RiskClass,
@@ -27,7 +28,7 @@ import {
 /** A claim module: a claim id (its newest approved version, else its latest) or an exact version. */
 export const ModuleSchema = z.union([
   z.string().min(1).max(200),
-  z.strictObject({ id: z.string().min(1).max(200), version: z.number().int().min(1) }),
+  z.strictObject({ id: z.string().min(1).max(200), version: z.number().int().min(1).max(INT32_MAX) }),
 ]);
 
 const AssetFields = {

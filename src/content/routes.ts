@@ -21,9 +21,10 @@ import { withdrawClaim } from "./withdrawal.ts";
 import { listNotices, NoticeQuerySchema } from "./notices.ts";
 import { contentMetrics } from "./metrics.ts";
 import { InstantSchema, ReasonSchema } from "./lifecycle.ts";
+import { INT32_MAX } from "../shared/int32.ts";
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(200) });
-const VersionParams = z.strictObject({ id: z.string().min(1).max(200), version: z.coerce.number().int().min(1) });
+const VersionParams = z.strictObject({ id: z.string().min(1).max(200), version: z.coerce.number().int().min(1).max(INT32_MAX) });
 const WithdrawalBodySchema = z.strictObject({ reason: ReasonSchema });
 const ApprovalBodySchema = z.strictObject({ signature: SignatureSchema });
 const ClosingBodySchema = z.strictObject({ reason: ReasonSchema, signature: SignatureSchema });

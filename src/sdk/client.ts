@@ -157,9 +157,13 @@ export class StewardClient {
   createUser(user: T.NewUser): Promise<{ user: T.UserView; token: string }> {
     return this.post("/v1/users", user);
   }
-  /** Signs in with a password (public); the answer's token is a user token. */
-  signIn(body: T.SessionBody): Promise<{ token: string; user: T.SessionUser }> {
+  /** Signs in with a password (public); the answer's token is a user token that ends at `expiresAt`. */
+  signIn(body: T.SessionBody): Promise<{ token: string; expiresAt: string; user: T.SessionUser }> {
     return this.post("/v1/sessions", body);
+  }
+  /** Admin: every live token of the user (by id or username) stops working. */
+  revokeUserTokens(idOrUsername: string): Promise<{ userId: string; username: string; revoked: number }> {
+    return this.post(`/v1/users/${enc(idOrUsername)}/revoke-tokens`, {}, "always");
   }
   async signOut(): Promise<void> {
     await this.request("DELETE", "/v1/sessions/current");
@@ -183,6 +187,10 @@ export class StewardClient {
   }
   resumeAgent(id: string, reason: string): Promise<T.StatusChange> {
     return this.post(`/v1/agents/${enc(id)}/resume`, { reason }, "always");
+  }
+  /** Admin: a new key for the agent (shown once); the old one is refused at once. Never repeated on its own. */
+  rotateAgentKey(id: string): Promise<{ agentId: string; apiKey: string }> {
+    return this.post(`/v1/agents/${enc(id)}/rotate-key`);
   }
   /** The global kill switch. */
   haltAll(reason: string): Promise<T.GlobalHalt> {

@@ -59,7 +59,7 @@ export type Signature = z.input<typeof SignatureSchema>;
 export type SessionBody = z.input<typeof SessionBodySchema>;
 export type Me =
   | { kind: "user"; id: string; username: string; name: string; roles: Role[] }
-  | { kind: "agent"; id: string; name: string; roles: [] };
+  | { kind: "agent"; id: string; name: string; roles: []; status: "active" | "paused" | "halted" };
 
 // ---- HCPs, consent, events
 export type HcpBody = z.input<typeof HcpBodySchema>;

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Context } from "../shared/context.ts";
 import { ensureAdmin } from "../auth/store.ts";
-import { buildApp } from "./app.ts";
+import { buildApp, type AppOptions } from "./app.ts";
 import { openContext, StartupError, type ContextOptions } from "./context.ts";
 import { streamConfigFromEnv, type StreamConfig } from "../data/stream-config.ts";
 import type { EventStream } from "../data/stream.ts";
@@ -18,6 +18,10 @@ export interface StartOptions extends ContextOptions {
   adminPassword?: string;
   logger?: boolean;
   bodyLimit?: number;
+  /** Request sizes and timeouts, the session lifetime, trusted proxies (see AppOptions). */
+  limits?: AppOptions["limits"];
+  sessionTtlMs?: number;
+  trustProxy?: AppOptions["trustProxy"];
   /** Server mode's event stream (NATS JetStream): undefined reads STEWARD_NATS_URL, null turns it off. */
   eventStream?: StreamConfig | null;
   /** The in-process outbox dispatcher; absent or null runs none here (`steward serve` passes the environment's). */
@@ -39,7 +43,9 @@ export async function startSteward(options: StartOptions): Promise<Running> {
   const ctx = await openContext(options);
   try {
     if (options.adminToken) await ensureAdmin(ctx, options.adminToken, options.adminPassword ?? options.adminToken);
-    const app = await buildApp(ctx, { logger: options.logger, bodyLimit: options.bodyLimit });
+    const app = await buildApp(ctx, {
+      logger: options.logger, bodyLimit: options.bodyLimit, limits: options.limits, sessionTtlMs: options.sessionTtlMs, trustProxy: options.trustProxy,
+    });
     const address = await app.listen({ port: options.port ?? 0, host: options.host ?? "127.0.0.1" });
     const eventStream = await startStream(ctx, app, options);
     const dispatcher = options.dispatch ? startDispatcher(ctx, options.dispatch) : null;

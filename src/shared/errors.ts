@@ -1,5 +1,5 @@
 // Errors as typed values at the boundary; the server maps them to HTTP once (server/errors.ts).
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 414 | 415 | 422 | 429;
 
 export interface FieldProblem {
   field: string;
@@ -27,3 +27,11 @@ export const forbidden = (message: string) => new AppError(403, "FORBIDDEN", mes
 export const notFound = (what: string, id: string) => new AppError(404, "NOT_FOUND", `${what} '${id}' does not exist`);
 export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
 export const refused = (code: string, message: string, details?: unknown) => new AppError(422, code, message, details);
+
+/** A refusal the caller may retry after `retryAfterSeconds` (sent as Retry-After). */
+export class RetryLater extends AppError {
+  constructor(code: string, message: string, readonly retryAfterSeconds: number) {
+    super(429, code, message, { retryAfterSeconds });
+    this.name = "RetryLater";
+  }
+}

@@ -4,6 +4,7 @@
 import type { DataTables } from "../data/tables.ts";
 import type { DispatchTables } from "../dispatch/tables.ts";
 import type { ContentTables } from "../content/tables.ts";
+import type { AuthTables } from "../auth/tables.ts";
 
 export interface AgentsTable {
   id: string;
@@ -35,6 +36,8 @@ export interface TokensTable {
   subject_id: string;
   created_at: string;
   revoked_at: string | null;
+  /** A signed-in session's end; null for agent keys, provisioned tokens and STEWARD_ADMIN_TOKEN. */
+  expires_at?: string | null;
 }
 
 export interface HcpsTable {
@@ -230,7 +233,7 @@ export interface SettingsTable {
   value: string;
 }
 
-export interface Database extends DataTables, DispatchTables, ContentTables {
+export interface Database extends DataTables, DispatchTables, ContentTables, AuthTables {
   agents: AgentsTable;
   users: UsersTable;
   tokens: TokensTable;
