@@ -133,10 +133,9 @@ describe("the console", () => {
     await changes.getByText("agent.halted").waitFor();
     await shot("03-portfolio-halted");
 
-    // The halted agent's own key is refused; proposed on its behalf by its owner, the gate rejects it.
-    const refused = await m.rival.post("/v1/proposals", email("us-1"));
-    expect(refused.status).toBe(403);
-    expect(refused.body.error.code).toBe("AGENT_HALTED");
+    // The halted agent's own proposal is rejected on the record; so is one its owner sends on its behalf.
+    const own = await ok(m.rival.post("/v1/proposals", email("us-1")));
+    expect(own.reasons.map((r: { code: string }) => r.code)).toContain("AGENT_HALTED");
     const next = (await ok(m.users.owner.post("/v1/proposals/batch", { proposals: [{ ...email("us-1"), agentId: m.rivalId }] }))).decisions[0];
     expect(next.outcome).toBe("rejected");
     expect(next.reasons.map((r: { code: string }) => r.code)).toContain("AGENT_HALTED");

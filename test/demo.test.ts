@@ -12,7 +12,6 @@ const NOW = "2026-03-02T15:00:00.000Z";
 describe.each(ENGINES)("the demo market on %s", (engine) => {
   let server: TestServer;
   let seeded: Omit<DemoCredentials, "adminToken">;
-  let seedMs = 0;
   const agentApi = (id: string): Api => server.api.as(seeded.agents.find((a) => a.id === id)!.apiKey);
   let key = 0;
   const propose = (agentId: string, body: Record<string, unknown>) =>
@@ -21,19 +20,12 @@ describe.each(ENGINES)("the demo market on %s", (engine) => {
 
   beforeAll(async () => {
     server = await startTestServer(engine, { clock: new ManualClock(NOW) });
-    const t0 = performance.now();
     const result = await seedDemo(server.ctx);
-    seedMs = performance.now() - t0;
     expect(result).not.toBeNull();
     seeded = result!;
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
-  });
-
-  it("seeds quickly", () => {
-    // Generous: a few hundred audited transactions; about 1.5 s on SQLite, 3 s on PostgreSQL.
-    expect(seedMs).toBeLessThan(20_000);
   });
 
   it("registers three agents with different owners and priorities, and their keys work", async () => {

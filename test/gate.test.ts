@@ -131,10 +131,14 @@ describe.each(ENGINES)("the governed decision gate on %s", (engine) => {
     const halt = await ok(m.users.owner.post(`/v1/agents/${m.rivalId}/halt`, { reason: "sending to the wrong segment" }));
     expect(halt.agent.status).toBe("halted");
     expect(halt.reviewsCancelled).toBe(1);
-    // The kill switch reaches the key: a halted agent proposes nothing (and reads nothing but its own status).
-    const next = await m.rival.post("/v1/proposals", email("us-1"));
-    expect(next.status).toBe(403);
-    expect(next.body.error.code).toBe("AGENT_HALTED");
+    // A halted agent's proposal is still decided — rejected with AGENT_HALTED, on the record.
+    const next = await ok(m.rival.post("/v1/proposals", email("us-1")));
+    expect(next.outcome).toBe("rejected");
+    expect(next.reasons.map((r: any) => r.code)).toContain("AGENT_HALTED");
+    // Its key reads nothing else but its own status.
+    const read = await m.rival.get("/v1/hcps/us-1");
+    expect(read.status).toBe(403);
+    expect(read.body.error.code).toBe("AGENT_HALTED");
     const review = await ok(m.admin.get(`/v1/reviews/${pending.reviewId}`));
     expect(review.review.status).toBe("cancelled");
     const noReason = await m.users.owner.post(`/v1/agents/${m.rivalId}/resume`, {});
@@ -288,9 +292,8 @@ describe.each(ENGINES)("the governed decision gate on %s", (engine) => {
     const outbox = await server.ctx.store.db.selectFrom("outbox").select("status").where("decision_id", "=", queued.id).executeTakeFirstOrThrow();
     expect(outbox.status).toBe("cancelled");
     for (const api of [m.agent, m.rival]) {
-      const refused = await api.post("/v1/proposals", email("us-h"));
-      expect(refused.status).toBe(403);
-      expect(refused.body.error.code).toBe("AGENT_HALTED");
+      const d = await ok(api.post("/v1/proposals", email("us-h")));
+      expect(d.reasons.map((r: any) => r.code)).toContain("AGENT_HALTED");
     }
     // Proposed on a halted agent's behalf by a person, it is decided and rejected with AGENT_HALTED.
     const batch = await ok(m.users.owner.post("/v1/proposals/batch", { proposals: [{ ...email("us-h"), agentId: m.agentId }] }));

@@ -105,12 +105,15 @@ describe.each(ENGINES)("sessions and keys on %s", (engine) => {
       ["GET", "/v1/hcps/us-1", undefined],
       ["GET", `/v1/agents/${m.agentId}/notices`, undefined],
       ["GET", `/v1/agents/${m.rivalId}`, undefined],
-      ["POST", "/v1/proposals", email("us-1")],
     ] as const) {
       const res = await m.agent.request(method, path, body);
       expect(res.status, `${method} ${path}`).toBe(403);
       expect(res.body.error.code).toBe("AGENT_HALTED");
     }
+    // Its proposals are still decided, so the attempt is on the record: rejected with AGENT_HALTED.
+    const attempt = await ok(m.agent.post("/v1/proposals", email("us-1")));
+    expect(attempt.outcome).toBe("rejected");
+    expect(attempt.reasons.map((r: any) => r.code)).toContain("AGENT_HALTED");
     expect(await ok(m.agent.get("/v1/me"))).toMatchObject({ kind: "agent", id: m.agentId, status: "halted" });
     expect((await ok(m.agent.get(`/v1/agents/${m.agentId}`))).agent).toMatchObject({ status: "halted", statusReason: "reads too much" });
     await ok(m.users.owner.post(`/v1/agents/${m.agentId}/resume`, { reason: "fixed" }));
