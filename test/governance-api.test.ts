@@ -1,21 +1,13 @@
 // Replacing the governance bundle through the API: validation with file:line:column, the dry run's
 // "what would change", activation, and the running bundle untouched by a bad candidate.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFileSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { ManualClock } from "../src/shared/clock.ts";
 import { ENGINES } from "./engines.ts";
-import { startTestServer, type TestServer } from "./server.ts";
+import { bundleFiles, startTestServer, type TestServer } from "./server.ts";
 import { MONDAY_AFTERNOON, email, ok, seedMarket, type Market } from "./market.ts";
 
 const BUNDLE = resolve(import.meta.dirname, "bundles/basic");
-
-function bundleFiles(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const f of readdirSync(dir)) if (f.endsWith(".yaml")) files[f] = readFileSync(join(dir, f), "utf8");
-  for (const f of readdirSync(join(dir, "tests"))) files[`tests/${f}`] = readFileSync(join(dir, "tests", f), "utf8");
-  return files;
-}
 
 describe.each(ENGINES)("governance over the API on %s", (engine) => {
   let server: TestServer;

@@ -2,23 +2,15 @@
 // signs its approval; one person fills one review slot (an admin or a reviewer holding several roles
 // too); content.yaml review.distinctReviewers asks for a different role per signature; an agent's owner
 // does not confirm the agent's touches unless authority.yaml review.ownerMayConfirm allows it.
-import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../src/shared/clock.ts";
 import { ENGINES } from "./engines.ts";
-import { ADMIN_PASSWORD, startTestServer, type Api, type TestServer } from "./server.ts";
+import { ADMIN_PASSWORD, bundleFiles, startTestServer, type Api, type TestServer } from "./server.ts";
 import { CONTENT_YAML, PASSWORD, assetBody, claimBody, contentBundleDir, fails, makeUser, ok, SIGN, uid } from "./content-fixtures.ts";
 import { email, MONDAY_AFTERNOON, seedMarket, type Market } from "./market.ts";
 
 const ADMIN_SIGN = { signature: { password: ADMIN_PASSWORD, meaning: "approved" } };
-
-function bundleFiles(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const f of readdirSync(dir)) if (f.endsWith(".yaml")) files[f] = readFileSync(join(dir, f), "utf8");
-  for (const f of readdirSync(join(dir, "tests"))) files[`tests/${f}`] = readFileSync(join(dir, "tests", f), "utf8");
-  return files;
-}
 
 describe.each(ENGINES)("separation of duties in content review on %s", (engine) => {
   let server: TestServer;
