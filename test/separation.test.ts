@@ -206,6 +206,7 @@ describe.each(ENGINES)("separation of duties in decision reviews on %s", (engine
     const files = bundleFiles(BUNDLE);
     files["authority.yaml"] = `${files["authority.yaml"]!}  - id: promo-email-needs-medical-too\n    when: { action: email, purpose: promotional }\n    if: proposal.confidence < 0.6\n    outcome: confirm\n    reviewers: [reviewer:medical]\nreview:\n  ownerMayConfirm: true\n`;
     await ok(server.api.put("/v1/governance", { files }));
+    expect((await ok(m.users.mops.get("/v1/governance"))).review).toEqual({ ownerMayConfirm: true, distinctReviewers: false });
 
     const reviewId = await pendingReview("us-1");
     const review = (await ok(m.users.brand.get(`/v1/reviews/${reviewId}`))).review;
