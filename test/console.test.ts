@@ -217,6 +217,12 @@ describe("the console", () => {
   });
 
   it("shows the active bundle as a matrix and a bad candidate's line number", async () => {
+    // Only an admin may dry-run a candidate (it replays decisions on the server): sign in as one.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("tab", { name: "User token" }).click();
+    await page.getByRole("textbox", { name: "User token" }).fill(ADMIN_TOKEN);
+    await page.getByRole("button", { name: "Sign in with token" }).click();
+    await page.getByRole("navigation", { name: "Console pages" }).getByRole("link", { name: "Governance" }).waitFor();
     await nav("Governance");
     await page.getByRole("table", { name: /Decision-authority matrix/ }).waitFor();
     await shot("12-governance");

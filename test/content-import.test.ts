@@ -27,6 +27,7 @@ describe.each(ENGINES)("steward content import on %s", (engine) => {
   let dir: string;
   let viewer: Api;
   let medical: Api;
+  let regulatory: Api;
   const steward = (...args: string[]) =>
     spawnSync(process.execPath, [join(ROOT, "bin/steward.js"), ...args, "--data", server.location.dataDir], {
       cwd: ROOT, encoding: "utf8", env: { ...process.env, DATABASE_URL: server.location.databaseUrl ?? "" },
@@ -43,7 +44,8 @@ describe.each(ENGINES)("steward content import on %s", (engine) => {
   beforeAll(async () => {
     server = await startTestServer(engine, { governanceDir: contentBundleDir() });
     viewer = (await makeUser(server, "vic", ["viewer"])).api;
-    medical = (await makeUser(server, "meyer", ["reviewer:medical", "reviewer:regulatory"])).api;
+    medical = (await makeUser(server, "meyer", ["reviewer:medical"])).api;
+    regulatory = (await makeUser(server, "roth", ["reviewer:regulatory"])).api;
     dir = mkdtempSync(join(tmpdir(), "steward-content-import-"));
   });
   afterAll(async () => {
@@ -124,9 +126,11 @@ describe.each(ENGINES)("steward content import on %s", (engine) => {
     expect(audit.every((a) => JSON.parse(a.data).origin === "import:mlr-library.csv")).toBe(true);
     expect((await ok(server.api.get("/v1/audit/verify"))).ok).toBe(true);
 
-    // Imported content goes through the workflow like any other.
+    // Imported content goes through the workflow like any other: medium risk needs two people.
     await ok(medical.post("/v1/claims/csv-clm-ldl/approve", SIGN));
-    expect((await ok(medical.post("/v1/assets/csv-ast-us/approve", SIGN))).asset.status).toBe("approved");
+    await ok(regulatory.post("/v1/claims/csv-clm-ldl/approve", SIGN));
+    await ok(medical.post("/v1/assets/csv-ast-us/approve", SIGN));
+    expect((await ok(regulatory.post("/v1/assets/csv-ast-us/approve", SIGN))).asset.status).toBe("approved");
 
     // Run again, as after an interruption: what was imported is unchanged, the bad rows are reported again.
     const again = steward("content", "import", csv);

@@ -1,5 +1,7 @@
 // A real Steward server on a fresh store, and a small HTTP client for tests.
 import { startSteward, type Running, type StartOptions } from "../src/server/start.ts";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { freshStore, type EngineName, type TestStoreLocation } from "./engines.ts";
 
 export const ADMIN_TOKEN = "stw_test_admin_token_0123456789abcdef";
@@ -74,4 +76,12 @@ export async function startTestServer(engine: EngineName, options: Partial<Start
     await location.drop();
     throw error;
   }
+}
+
+/** A bundle directory as the `files` of `PUT /v1/governance` and the dry run. */
+export function bundleFiles(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const f of readdirSync(dir)) if (f.endsWith(".yaml")) files[f] = readFileSync(join(dir, f), "utf8");
+  for (const f of readdirSync(join(dir, "tests"))) files[`tests/${f}`] = readFileSync(join(dir, "tests", f), "utf8");
+  return files;
 }

@@ -3,7 +3,7 @@
 // findings require, send back for changes, reject, and re-certify. An approval covers the asset's
 // market and channel; on approval the version goes live and the version it replaces is superseded.
 import { write, type Context, type Write } from "../shared/context.ts";
-import { conflict, forbidden, notFound, refused } from "../shared/errors.ts";
+import { conflict, notFound, refused } from "../shared/errors.ts";
 import { actorOf, type Principal } from "../auth/principal.ts";
 import { sign, type SignatureInput } from "../auth/store.ts";
 
@@ -14,7 +14,7 @@ import { currentContentPolicy } from "./policy.ts";
 import { requiredReviewers } from "./reviewers.ts";
 import { evaluateAsset, loadModuleClaims, type Evaluation } from "./evaluation.ts";
 import { statusAt, type ContentStatus } from "./lifecycle.ts";
-import { afterSignature, awaiting, describeAwaiting, refusalOf, rolesToSign, type ReviewState } from "./workflow.ts";
+import { afterSignature, awaiting, refusalOf, signerOf, signingSlot, type ReviewState } from "./workflow.ts";
 import { appError, reviewOf } from "./claims.ts";
 import { editInTx, modulesOf, selectAsset, toAsset, type Asset, type AssetRow, type AssetVersionRow } from "./assets.ts";
 
@@ -86,8 +86,8 @@ export async function startAssetReview(ctx: Context, reviewer: Signer, id: strin
 /**
  * An approving signature. The signer re-authenticates first (a wrong password changes nothing); then,
  * in one transaction, the version is checked again: no error finding may stand, every claim module
- * must be approved and unexpired, the asset unexpired. The signature fills each open slot the signer
- * holds a role for; when none is left the version is approved for its market and channel and goes live.
+ * must be approved and unexpired, the asset unexpired. The author may not sign; the signature fills one
+ * open slot the signer holds a role for (separation of duties, workflow.ts); when none is left the version is approved for its market and channel and goes live.
  */
 export async function approveAsset(ctx: Context, signer: Signer, id: string, input: SignatureInput): Promise<Asset> {
   const signature = await sign(ctx.store.db, signer.id, input, ctx.clock.now(), "approved");
@@ -106,13 +106,9 @@ export async function approveAsset(ctx: Context, signer: Signer, id: string, inp
     const refusal = refusalOf("asset", id, status, "approve");
     if (refusal) throw appError(refusal);
     const state = reviewOf(head.review) ?? initialReview(policy, evaluation);
-    const roles = rolesToSign(state, signer.roles);
-    if (roles.length === 0) {
-      if (state.signatures.some((s) => s.userId === signer.id)) {
-        throw conflict("ASSET_ALREADY_SIGNED", `${signer.username} already signed asset '${id}' v${head.version}; it awaits ${describeAwaiting(awaiting(state))}`);
-      }
-      throw forbidden(`asset '${id}' v${head.version} awaits ${describeAwaiting(awaiting(state))}; ${signer.username} holds ${signer.roles.join(", ")}`);
-    }
+    const slot = signingSlot({ kind: "asset", id, version: head.version, author: head.created_by }, state, signerOf(signer), policy.separation);
+    if (!slot.ok) throw appError(slot.refusal);
+    const roles = [slot.role];
     const signed = { ...signature, roles };
     const after = afterSignature(state, signed);
     const at = w.now.toISOString();

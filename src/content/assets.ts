@@ -17,7 +17,7 @@ import { statusFilter } from "./status-filter.ts";
 import { evaluateAsset, findingsNow, loadModuleClaims, type ModuleClaim, type ModuleRef } from "./evaluation.ts";
 import { reviewOf, type ClaimReview, type CreateOptions } from "./claims.ts";
 import { currentContentPolicy } from "./policy.ts";
-import { refusalOf } from "./workflow.ts";
+import { awaiting, refusalOf } from "./workflow.ts";
 import { appError } from "./claims.ts";
 import { INT32_MAX } from "../shared/int32.ts";
 import {
@@ -140,7 +140,6 @@ export function toAsset(row: AssetRow | AssetVersionRow, live: number | null, mo
   const status = statusAt(row.status as ContentStatus, row.expires_at, now);
   const rejection = parseJson<(Signature & { reason?: string; outcome?: Rejection["outcome"] }) | null>(row.rejection, null);
   const review = reviewOf(row.review);
-  const signed = new Set(review?.signatures.flatMap((s) => s.roles) ?? []);
   return {
     id,
     version: row.version,
@@ -164,7 +163,7 @@ export function toAsset(row: AssetRow | AssetVersionRow, live: number | null, mo
     createdAt: row.created_at,
     createdBy: row.created_by,
     submittedAt: row.submitted_at,
-    review: review ? { ...review, awaiting: review.required.filter((s) => !s.roles.some((r) => signed.has(r))) } : null,
+    review: review ? { ...review, awaiting: awaiting(review) } : null,
     approvedAt: row.approved_at,
     approval: parseJson<Signature | null>(row.approval, null),
     approvedFor: row.approved_at ? { market: row.market, channel: row.channel as Channel } : null,

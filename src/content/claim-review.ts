@@ -2,7 +2,7 @@
 // changes, reject. Each decision is electronically signed; who must sign follows the claim's risk
 // class (content.yaml `review`). Every step is one transaction with its audit record.
 import { write, type Context } from "../shared/context.ts";
-import { conflict, forbidden, notFound, refused } from "../shared/errors.ts";
+import { conflict, notFound, refused } from "../shared/errors.ts";
 import { actorOf, type Principal } from "../auth/principal.ts";
 import { sign, type SignatureInput } from "../auth/store.ts";
 import { parseJson } from "../shared/json.ts";
@@ -10,7 +10,7 @@ import { claimApprovalProblems } from "./approval.ts";
 import { currentContentPolicy } from "./policy.ts";
 import { requiredReviewers } from "./reviewers.ts";
 import { statusAt, type ContentStatus, type RiskClass } from "./lifecycle.ts";
-import { afterSignature, awaiting, describeAwaiting, refusalOf, rolesToSign, type ReviewState } from "./workflow.ts";
+import { afterSignature, awaiting, refusalOf, signerOf, signingSlot, type ReviewState } from "./workflow.ts";
 import { appError, reviewOf, selectClaim, toClaim, updateLatestClaim, type Claim, type ClaimRow } from "./claims.ts";
 
 type Signer = Extract<Principal, { kind: "user" }>;
@@ -58,8 +58,8 @@ export async function startClaimReview(ctx: Context, reviewer: Signer, id: strin
 
 /**
  * An approving signature. The signer re-authenticates first (a wrong password changes nothing); the
- * signature fills every open slot the signer holds a role for; when no slot is left the version is
- * approved, else it is in review. A draft is submitted and signed in one step.
+ * version's author may not sign, and the signature fills one open slot the signer holds a role for
+ * (separation of duties, workflow.ts); when no slot is left the version is approved, else it is in review. A draft is submitted and signed in one step.
  */
 export async function approveClaim(ctx: Context, signer: Signer, id: string, input: SignatureInput): Promise<Claim> {
   const signature = await sign(ctx.store.db, signer.id, input, ctx.clock.now(), "approved");
@@ -73,13 +73,9 @@ export async function approveClaim(ctx: Context, signer: Signer, id: string, inp
     const refusal = refusalOf("claim", id, status, "approve");
     if (refusal) throw appError(refusal);
     const state = reviewOf(head.review) ?? { required: requiredReviewers(policy, head.risk_class as RiskClass, []), signatures: [] };
-    const roles = rolesToSign(state, signer.roles);
-    if (roles.length === 0) {
-      if (state.signatures.some((s) => s.userId === signer.id)) {
-        throw conflict("CLAIM_ALREADY_SIGNED", `${signer.username} already signed claim '${id}' v${head.version}; it awaits ${describeAwaiting(awaiting(state))}`);
-      }
-      throw forbidden(`claim '${id}' v${head.version} awaits ${describeAwaiting(awaiting(state))}; ${signer.username} holds ${signer.roles.join(", ")}`);
-    }
+    const slot = signingSlot({ kind: "claim", id, version: head.version, author: head.created_by }, state, signerOf(signer), policy.separation);
+    if (!slot.ok) throw appError(slot.refusal);
+    const roles = [slot.role];
     const signed = { ...signature, roles };
     const after = afterSignature(state, signed);
     const at = w.now.toISOString();

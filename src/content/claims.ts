@@ -14,7 +14,7 @@ import type { ClaimVersionsTable } from "./tables.ts";
 import type { Signature } from "../auth/store.ts";
 import { detectLanguage } from "./language.ts";
 import { statusFilter } from "./status-filter.ts";
-import { refusalOf, type Refusal, type ReviewSignature, type RequiredReview } from "./workflow.ts";
+import { awaiting, refusalOf, type Refusal, type ReviewSignature, type RequiredReview } from "./workflow.ts";
 import {
   ContentIdSchema, ContentStatusSchema, InstantSchema, LanguageSchema, RiskClassSchema, statusAt, toStoredInstant,
   type ContentStatus, type RiskClass,
@@ -103,8 +103,7 @@ export function reviewOf(json: string | null): StoredReview | null {
 
 function withAwaiting(review: StoredReview | null): ClaimReview | null {
   if (!review) return null;
-  const signed = new Set(review.signatures.flatMap((s) => s.roles));
-  return { ...review, awaiting: review.required.filter((slot) => !slot.roles.some((r) => signed.has(r))) };
+  return { ...review, awaiting: awaiting(review) };
 }
 
 /** A claim as shown: a head row or a version row (with the claim's withdrawal, when reading history). */

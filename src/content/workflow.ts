@@ -3,6 +3,7 @@
 // A reviewer may approve a draft directly: that submits it and signs it in one step.
 import type { ReviewerRole } from "../shared/vocabulary.ts";
 import type { Signature } from "../auth/store.ts";
+import { actorOf, type Principal } from "../auth/principal.ts";
 import type { ContentStatus } from "./lifecycle.ts";
 
 export type ContentKind = "claim" | "asset";
@@ -26,7 +27,7 @@ export interface ReviewState {
 }
 
 export interface Refusal {
-  status: 409 | 422;
+  status: 403 | 409 | 422;
   code: string;
   message: string;
 }
@@ -83,24 +84,59 @@ export function refusalOf(kind: ContentKind, id: string, status: ContentStatus, 
   }
 }
 
-/** The slots no signature has filled yet. */
+/**
+ * The slots no signature has filled yet. Each role a signature was given in fills one slot (the first
+ * open one naming it), so one signature never counts twice. Signatures stored before separation of
+ * duties could carry several roles; each still fills one slot per role.
+ */
 export function awaiting(state: ReviewState): RequiredReview[] {
-  const signed = new Set(state.signatures.flatMap((s) => s.roles));
-  return state.required.filter((slot) => !slot.roles.some((r) => signed.has(r)));
+  const open = [...state.required];
+  for (const signature of state.signatures) {
+    for (const role of signature.roles) {
+      const slot = open.findIndex((s) => s.roles.includes(role));
+      if (slot >= 0) open.splice(slot, 1);
+    }
+  }
+  return open;
 }
 
+/** content.yaml `review.distinctReviewers`: every signature of one version in a role no other signature has. */
+export interface Separation {
+  distinctReviewers: boolean;
+}
+
+export interface Signer {
+  /** As written in created_by: `user:<username>`. */
+  actor: string;
+  userId: string;
+  username: string;
+  roles: readonly string[];
+}
+
+export type Signing = { ok: true; role: ReviewerRole } | { ok: false; refusal: Refusal };
+
 /**
- * The roles a signer signs in: of the open slots, each one they can fill (admin fills every one).
- * Empty when they can fill none.
+ * Separation of duties, then the one slot a signature fills. The author of a version never signs its
+ * approval; a person signs a version once, in one role (an admin or a reviewer holding several roles
+ * fills one slot, never all of them); with `distinctReviewers` no role signs twice either.
  */
-export function rolesToSign(state: ReviewState, signerRoles: readonly string[]): ReviewerRole[] {
-  const admin = signerRoles.includes("admin");
-  const roles = new Set<ReviewerRole>();
-  for (const slot of awaiting(state)) {
-    const mine = admin ? slot.roles[0] : slot.roles.find((r) => signerRoles.includes(r));
-    if (mine) roles.add(mine);
+export function signingSlot(item: { kind: ContentKind; id: string; version: number; author: string }, state: ReviewState, signer: Signer, separation: Separation): Signing {
+  const name = `${item.kind} '${item.id}' v${item.version}`;
+  if (signer.actor === item.author) {
+    return { ok: false, refusal: { status: 403, code: "SEPARATION_OF_DUTIES", message: `${signer.username} wrote ${name}; the author of a version never signs its approval, another reviewer must` } };
   }
-  return [...roles];
+  const open = awaiting(state);
+  if (state.signatures.some((s) => s.userId === signer.userId)) {
+    return { ok: false, refusal: { status: 409, code: `${item.kind.toUpperCase()}_ALREADY_SIGNED`, message: `${signer.username} already signed ${name}; one person fills one review slot, it awaits ${describeAwaiting(open)} from someone else` } };
+  }
+  const used = new Set(separation.distinctReviewers ? state.signatures.flatMap((s) => s.roles) : []);
+  const admin = signer.roles.includes("admin");
+  for (const slot of open) {
+    const role = slot.roles.find((r) => !used.has(r) && (admin || signer.roles.includes(r)));
+    if (role) return { ok: true, role };
+  }
+  const distinct = separation.distinctReviewers && used.size > 0 ? `; the bundle requires a different role for each signature and ${[...used].join(", ")} already signed` : "";
+  return { ok: false, refusal: { status: 403, code: "FORBIDDEN", message: `${name} awaits ${describeAwaiting(open)}; ${signer.username} holds ${signer.roles.join(", ") || "no role"}${distinct}` } };
 }
 
 /** After a signature: approved when every slot is filled, else in review. */
@@ -112,4 +148,9 @@ export function afterSignature(state: ReviewState, signature: ReviewSignature): 
 /** Who is awaited, as a sentence: "reviewer:legal (high risk); one of reviewer:medical, reviewer:legal (low risk)". */
 export function describeAwaiting(slots: readonly RequiredReview[]): string {
   return slots.map((s) => `${s.roles.length === 1 ? s.roles[0] : `one of ${s.roles.join(", ")}`} (${s.because})`).join("; ");
+}
+
+/** The signing facts of a signed-in person; `actor` is how created_by names them. */
+export function signerOf(user: Extract<Principal, { kind: "user" }>): Signer {
+  return { actor: actorOf(user), userId: user.id, username: user.username, roles: user.roles };
 }

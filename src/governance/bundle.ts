@@ -48,6 +48,8 @@ export interface AuthorityMatrix {
   owner: string;
   default: AuthorityOutcome;
   rules: readonly AuthorityRule[];
+  /** authority.yaml `review:`; absent means the safe defaults (an agent's owner does not confirm its touches). */
+  review?: { ownerMayConfirm: boolean };
 }
 
 export interface Cap {

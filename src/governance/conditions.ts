@@ -3,6 +3,19 @@
 // bundle; at decision time a condition never throws, an evaluation error only means "does not hold".
 import { Environment, ParseError, type ASTNode } from "@marcbachmann/cel-js";
 import type { Condition, ConditionInput } from "./bundle.ts";
+import { PatternRefused, registerLinearMatches } from "./cel-matches.ts";
+
+/** A condition is a line or two a reviewer reads; the bounds keep parsing and evaluation small. */
+export const CONDITION_LIMITS = {
+  maxLength: 4000,
+  maxAstNodes: 1000,
+  maxDepth: 32,
+  maxListElements: 500,
+  maxMapEntries: 500,
+  maxCallArguments: 16,
+  /** Loops (all, exists, exists_one, map, filter) inside loops: two deep at most, so work stays quadratic at worst. */
+  maxLoopNesting: 2,
+} as const;
 
 export interface ConditionError {
   message: string;
@@ -85,8 +98,10 @@ const ROOTS = ["proposal", "hcp", "agent", "content", "now"] as const;
 type Root = (typeof ROOTS)[number];
 
 function createEnvironment(): Environment {
-  return (
-    new Environment()
+  const { maxAstNodes, maxDepth, maxListElements, maxMapEntries, maxCallArguments } = CONDITION_LIMITS;
+  const env = new Environment({ limits: { maxAstNodes, maxDepth, maxListElements, maxMapEntries, maxCallArguments } });
+  return registerLinearMatches(
+    env
       .registerType({
         name: "Proposal",
         ctor: ProposalView,
@@ -114,7 +129,7 @@ function createEnvironment(): Environment {
       .registerVariable("now", "google.protobuf.Timestamp")
       // CEL has no implicit int/double equality; `proposal.confidence == 1` should still mean 1.0.
       // (Ordering comparisons across int and double are built in; this also covers `int == double`.)
-      .registerOperator("double == int", (a: number, b: bigint) => a === Number(b))
+      .registerOperator("double == int", (a: number, b: bigint) => a === Number(b)),
   );
 }
 
@@ -122,11 +137,19 @@ export function createConditionCompiler(): ConditionCompiler {
   const env = createEnvironment();
   return {
     compile(source: string): ConditionCompile {
+      if (source.length > CONDITION_LIMITS.maxLength) {
+        return { ok: false, error: { message: `condition is ${source.length} characters long; at most ${CONDITION_LIMITS.maxLength} are allowed`, offset: CONDITION_LIMITS.maxLength } };
+      }
       let evaluate: ReturnType<Environment["parse"]>;
       try {
         evaluate = env.parse(source);
       } catch (error) {
+        if (error instanceof PatternRefused) return { ok: false, error: { message: `condition ${error.message}`, offset: error.offset } };
         return { ok: false, error: conditionError("does not parse", error) };
+      }
+      const loops = tooDeepLoop(evaluate.ast, 0);
+      if (loops) {
+        return { ok: false, error: { message: `condition nests loops (all, exists, exists_one, map, filter) more than ${CONDITION_LIMITS.maxLoopNesting} deep`, offset: loops.start } };
       }
       const checked = evaluate.check();
       if (!checked.valid) {
@@ -139,6 +162,27 @@ export function createConditionCompiler(): ConditionCompiler {
       return { ok: true, condition: conditionOf(source, evaluate, cannotHoldWithout(evaluate.ast)) };
     },
   };
+}
+
+const LOOPS = new Set(["all", "exists", "exists_one", "map", "filter"]);
+
+/** The first loop nested deeper than allowed, or null. */
+function tooDeepLoop(node: unknown, depth: number): ASTNode | null {
+  if (Array.isArray(node)) {
+    for (const child of node) {
+      const found = tooDeepLoop(child, depth);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (typeof node !== "object" || node === null || !("op" in node)) return null;
+  const ast = node as ASTNode;
+  if (ast.op === "rcall" && LOOPS.has(ast.args[0])) {
+    if (depth + 1 > CONDITION_LIMITS.maxLoopNesting) return ast;
+    // The receiver runs once, before the loop; only the loop's body runs per element.
+    return tooDeepLoop(ast.args[1], depth) ?? tooDeepLoop(ast.args[2], depth + 1);
+  }
+  return tooDeepLoop(ast.args, depth);
 }
 
 function conditionError(stage: string, error: unknown): ConditionError {

@@ -37,6 +37,11 @@ export interface ContentPolicy {
   products: Readonly<Record<string, ProductRule>>;
   channels: ChannelRules;
   review: Readonly<Record<"low" | "medium" | "high", readonly ReviewSlot[]>>;
+  /**
+   * Always: the author of a version never signs its approval, and one person fills one slot.
+   * `review.distinctReviewers: true` adds: no two signatures of one version in the same role.
+   */
+  separation: { distinctReviewers: boolean };
 }
 
 const MLR: ReviewSlot = ["reviewer:medical", "reviewer:legal", "reviewer:regulatory"];
@@ -52,6 +57,7 @@ export const DEFAULT_CONTENT_POLICY: ContentPolicy = {
   products: {},
   channels: { email: { subjectMaxLength: 78, unsubscribe: "required" } },
   review: { low: [MLR], medium: [MLR], high: [MLR] },
+  separation: { distinctReviewers: false },
 };
 
 // --- the file's schema ------------------------------------------------------------------------------
@@ -82,7 +88,7 @@ export const ContentFileSchema = z.strictObject({
       unsubscribe: z.enum(["required", "optional"]).default("required"),
     }).optional(),
   }).optional(),
-  review: z.strictObject({ low: Slots.optional(), medium: Slots.optional(), high: Slots.optional() }).optional(),
+  review: z.strictObject({ low: Slots.optional(), medium: Slots.optional(), high: Slots.optional(), distinctReviewers: z.boolean().default(false) }).optional(),
 });
 export type ContentFile = z.output<typeof ContentFileSchema>;
 
@@ -93,6 +99,7 @@ export function toContentPolicy(file: ContentFile): ContentPolicy {
     products: Object.fromEntries(Object.entries(file.products ?? {}).map(([name, p]) => [name.toLowerCase(), { names: p.names, indications: p.indications, isi: p.isi }])),
     channels: { email: file.channels?.email ?? d.channels.email },
     review: { low: file.review?.low ?? d.review.low, medium: file.review?.medium ?? d.review.medium, high: file.review?.high ?? d.review.high },
+    separation: { distinctReviewers: file.review?.distinctReviewers ?? d.separation.distinctReviewers },
   };
 }
 

@@ -318,6 +318,7 @@ function toAuthorityMatrix(file: AuthorityFile): AuthorityMatrix {
         reason: rule.reason ?? null,
       }),
     ),
+    review: { ownerMayConfirm: file.review?.ownerMayConfirm ?? false },
   };
 }
 

@@ -2,17 +2,24 @@ import { z } from "zod";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { write, type Context } from "../shared/context.ts";
 import { callerOf } from "../server/app.ts";
-import { actorOf, requireRole, requireUser } from "../auth/principal.ts";
+import { actorOf, requireUser } from "../auth/principal.ts";
 import { AppError, refused } from "../shared/errors.ts";
 import { loadBundle } from "./load.ts";
 import { runBundleTests } from "./bundle-tests.ts";
 import { dryRun } from "./dry-run.ts";
 import type { Bundle } from "./bundle.ts";
-import { allow, reader } from "../server/guards.ts";
+import { governanceChanger, requireGovernanceChanger } from "./permissions.ts";
 
 const tags = ["governance"];
+
+/** Limits on an uploaded bundle: a bigger body is 413 before it is read, a bigger file or more files 400. */
+export const BUNDLE_LIMITS = { bodyBytes: 1024 * 1024, fileChars: 256 * 1024, files: 64 } as const;
+
 const FilesSchema = z.strictObject({
-  files: z.record(z.string().regex(/^(tests\/)?[A-Za-z0-9._-]+\.ya?ml$/, "a bundle file name such as authority.yaml or tests/mi.yaml"), z.string().max(512 * 1024)),
+  files: z.record(
+    z.string().regex(/^(tests\/)?[A-Za-z0-9._-]+\.ya?ml$/, "a bundle file name such as authority.yaml or tests/mi.yaml"),
+    z.string().max(BUNDLE_LIMITS.fileChars, `a bundle file is at most ${BUNDLE_LIMITS.fileChars} characters`),
+  ).refine((files) => Object.keys(files).length <= BUNDLE_LIMITS.files, `a bundle has at most ${BUNDLE_LIMITS.files} files`),
 });
 
 /** A candidate that does not load is a 400 whose details point at file, line and column. */
@@ -31,6 +38,7 @@ export function describeBundle(bundle: Bundle) {
     owner: bundle.authority.owner,
     default: bundle.authority.default,
     rules: bundle.authority.rules.map((r) => ({ id: r.id, when: r.when, if: r.condition?.source ?? null, outcome: r.outcome, reviewers: r.reviewers, reason: r.reason })),
+    review: { ownerMayConfirm: bundle.authority.review?.ownerMayConfirm ?? false, distinctReviewers: bundle.content?.separation.distinctReviewers ?? false },
     contact: bundle.contact,
     markets: bundle.markets,
     freshness: bundle.freshness,
@@ -44,15 +52,15 @@ export const governanceRoutes = (ctx: Context): FastifyPluginAsyncZod => async (
     return describeBundle(await ctx.governance.refresh(ctx.store.db));
   });
 
-  app.post("/governance/dry-run", { preValidation: reader, schema: { tags, body: FilesSchema } }, async (req) => {
-    requireUser(callerOf(req));
+  app.post("/governance/dry-run", { preValidation: governanceChanger(), bodyLimit: BUNDLE_LIMITS.bodyBytes, schema: { tags, body: FilesSchema } }, async (req) => {
+    requireGovernanceChanger(callerOf(req));
     const candidate = loadCandidate(req.body.files);
     const tests = runBundleTests(candidate);
     return { ...(await dryRun(ctx.store.db, await ctx.governance.refresh(ctx.store.db), candidate)), tests };
   });
 
-  app.put("/governance", { preValidation: allow("admin"), schema: { tags, body: FilesSchema } }, async (req) => {
-    const user = requireRole(callerOf(req), "admin");
+  app.put("/governance", { preValidation: governanceChanger(), bodyLimit: BUNDLE_LIMITS.bodyBytes, schema: { tags, body: FilesSchema } }, async (req) => {
+    const user = requireGovernanceChanger(callerOf(req));
     const candidate = loadCandidate(req.body.files);
     const tests = runBundleTests(candidate);
     if (tests.failed.length > 0) throw refused("BUNDLE_TESTS_FAILED", `${tests.failed.length} of the bundle's own tests fail; it was not activated`, tests.failed);

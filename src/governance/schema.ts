@@ -154,6 +154,8 @@ export function authoritySchema(compiler: ConditionCompiler) {
     owner: z.string().trim().min(1, "the owner is an accountable person, e.g. \"Jane Roe <jane.roe@example.com>\""),
     default: OutcomeSchema.default("forbidden"),
     rules: z.array(ruleSchema(compiler)).default([]),
+    // Separation of duties for decision reviews (src/reviews/separation.ts).
+    review: strict({ ownerMayConfirm: z.boolean().default(false) }).optional(),
   });
 }
 export type AuthorityFile = z.output<ReturnType<typeof authoritySchema>>;

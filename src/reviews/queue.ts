@@ -2,7 +2,7 @@
 // Approval re-decides at that moment (consent may have been revoked, a claim withdrawn, a cap filled).
 import type { Context, Write } from "../shared/context.ts";
 import { write } from "../shared/context.ts";
-import { conflict, forbidden, notFound } from "../shared/errors.ts";
+import { AppError, conflict, forbidden, notFound } from "../shared/errors.ts";
 import { parseJson } from "../shared/json.ts";
 import { lockHcp, type Db } from "../store/db.ts";
 import type { ReviewerRole } from "../shared/vocabulary.ts";
@@ -12,6 +12,8 @@ import { decide } from "../gate/decide.ts";
 import { commitDelivery, loadSnapshot } from "../gate/store.ts";
 import type { Proposal } from "../gate/proposal.ts";
 import { lockAssetForSend } from "../content/read-model.ts";
+import type { Bundle } from "../governance/bundle.ts";
+import { ownerConfirmationRefusal } from "./separation.ts";
 
 /** How long a review may wait before it is overdue (the console shows deadlines). */
 export const REVIEW_DEADLINE_MS = 48 * 3600 * 1000;
@@ -88,13 +90,15 @@ function reviveProposal(json: string): Proposal {
 
 export async function approveReview(ctx: Context, user: Extract<Principal, { kind: "user" }>, id: string, input: SignatureInput) {
   const before = await getReview(ctx.store.db, id);
-  assertSignable(user, before);
-  const signature = await sign(ctx.store.db, user.id, input, ctx.clock.now(), "approved");
   const bundle = await ctx.governance.refresh(ctx.store.db);
+  assertSignable(user, before);
+  await assertMayConfirm(ctx.store.db, bundle, user, before);
+  const signature = await sign(ctx.store.db, user.id, input, ctx.clock.now(), "approved");
   return write(ctx, actorOf(user), async (w) => {
     await lockHcp(ctx.store, w.trx, before.hcpId);
     const review = toReview((await selectReview(w.trx, id))!);
     const roles = assertSignable(user, review);
+    await assertMayConfirm(w.trx, bundle, user, review);
     const signatures = [...review.signatures, { ...signature, roles }];
     const awaiting = review.awaiting.filter((r) => !roles.includes(r));
     if (awaiting.length > 0) {
@@ -142,9 +146,24 @@ export async function rejectReview(ctx: Context, user: Extract<Principal, { kind
   });
 }
 
+/**
+ * The one role this person signs in. One person fills one of the awaited roles (an admin or a reviewer
+ * holding several roles too), and signs a review once.
+ */
 function assertSignable(user: Extract<Principal, { kind: "user" }>, review: Review): ReviewerRole[] {
   if (review.status !== "open") throw conflict("REVIEW_CLOSED", `review ${review.id} is already ${review.status}`);
+  if (review.signatures.some((s) => s.userId === user.id)) {
+    throw conflict("REVIEW_ALREADY_SIGNED", `${user.username} already signed review ${review.id}; one person fills one role, it awaits ${review.awaiting.join(", ")} from someone else`);
+  }
   const roles = signableRoles(user, review.awaiting);
   if (roles.length === 0) throw forbidden(`review ${review.id} awaits ${review.awaiting.join(", ")}; ${user.username} holds none of these roles`);
-  return roles;
+  return roles.slice(0, 1);
+}
+
+/** An agent's owner does not confirm its touches unless authority.yaml `review.ownerMayConfirm` says so. */
+async function assertMayConfirm(db: Db | Write["trx"], bundle: Bundle, user: Extract<Principal, { kind: "user" }>, review: Review): Promise<void> {
+  const agent = await db.selectFrom("agents").select("owner").where("id", "=", review.agentId).executeTakeFirst();
+  if (!agent) return;
+  const refusal = ownerConfirmationRefusal(review, agent.owner, user, bundle.authority.review?.ownerMayConfirm ?? false);
+  if (refusal) throw new AppError(refusal.status, refusal.code, refusal.message);
 }

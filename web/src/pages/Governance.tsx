@@ -266,6 +266,7 @@ function Candidate({ active, onActivated }: { active: BundleView; onActivated: (
   const [result, setResult] = useState<CandidateResult | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [uploadNote, setUploadNote] = useState<string | null>(null);
+  // The server lets only those who may change governance dry-run a candidate (a replay is real work).
   const canActivate = hasRole(session.user, "admin");
   useEffect(() => setResult(null), [files]);
 
@@ -342,7 +343,7 @@ function Candidate({ active, onActivated }: { active: BundleView; onActivated: (
             onChange={(picked) => void upload(picked)}
             w={{ base: "100%", sm: 380 }}
           />
-          <Button onClick={dryRun} loading={busy === "dry-run"} disabled={busy !== null}>
+          <Button onClick={dryRun} loading={busy === "dry-run"} disabled={busy !== null || !canActivate} title={canActivate ? undefined : "Only an admin may dry-run a candidate bundle"}>
             Validate and dry run
           </Button>
           {canActivate && (
