@@ -285,6 +285,36 @@ describe.each(ENGINES)("the audit anchor on %s", (engine) => {
     expect(caught.out).toContain(`audit chain BROKEN at record ${checkpoint.seq}: record ${checkpoint.seq} differs from the checkpoint`);
   });
 
+  // Server mode: several processes over one PostgreSQL database, one anchor at a shared path. (Two
+  // contexts over one SQLite file are not a deployment Steward has.)
+  if (engine === "postgres") {
+    it("lets several processes advance one shared anchor: never backwards, each from a pair it re-checked", async () => {
+      location = await freshStore(engine);
+      const shared = { STEWARD_AUDIT_ANCHOR_PATH: join(location.dataDir, "shared-anchor.json") };
+      running = await start(location, shared);
+      // A second process joining the store: it takes the anchor from the shared path, never from the database.
+      const { openContext } = await import("../src/server/context.ts");
+      const other = await openContext({ dataDir: location.dataDir, databaseUrl: location.databaseUrl, env: shared });
+      try {
+        let seen = 0;
+        for (let round = 0; round < 8; round++) {
+          await Promise.all([appendRecords(running.ctx, 2, `r${round}`), appendRecords(other, 2, `o${round}`)]);
+          await Promise.all([running.ctx.anchor.flush(), other.anchor.flush()]);
+          const anchored = JSON.parse(readFileSync(shared.STEWARD_AUDIT_ANCHOR_PATH, "utf8"));
+          expect(anchored.seq).toBeGreaterThanOrEqual(seen);
+          seen = anchored.seq;
+        }
+        const chain = await chainOf(running.ctx);
+        expect(seen).toBe(chain.at(-1)!.seq);
+        expect(existsSync(anchorFile(location))).toBe(false);
+        expect(running.ctx.anchor.tampering ?? other.anchor.tampering).toBeNull();
+      } finally {
+        await other.anchor.close();
+        await other.store.close();
+      }
+    });
+  }
+
   describe("with an external anchor over HTTP", () => {
     let anchorServer: AnchorServer | null = null;
     afterEach(async () => {
@@ -331,44 +361,5 @@ describe.each(ENGINES)("the audit anchor on %s", (engine) => {
       running = await start(location, env);
       expect((await new Api(running.url, ADMIN_TOKEN).get("/v1/audit/verify")).body).toMatchObject({ ok: true });
     });
-  });
-});
-
-// Server mode: several processes over one PostgreSQL database, one anchor at a shared path.
-describe("one anchor shared by the processes of a PostgreSQL store", () => {
-  const engine = "postgres";
-  let location: TestStoreLocation | null = null;
-  let running: Running | null = null;
-  afterEach(async () => {
-    await running?.close();
-    running = null;
-    await location?.drop();
-    location = null;
-  });
-
-  it("lets several processes advance one shared anchor: never backwards, each from a pair it re-checked", async () => {
-    location = await freshStore(engine);
-    const shared = { STEWARD_AUDIT_ANCHOR_PATH: join(location.dataDir, "shared-anchor.json") };
-    running = await start(location, shared);
-    // A second process joining the store: it takes the anchor from the shared path, never from the database.
-    const { openContext } = await import("../src/server/context.ts");
-    const other = await openContext({ dataDir: location.dataDir, databaseUrl: location.databaseUrl, env: shared });
-    try {
-      let seen = 0;
-      for (let round = 0; round < 8; round++) {
-        await Promise.all([appendRecords(running.ctx, 2, `r${round}`), appendRecords(other, 2, `o${round}`)]);
-        await Promise.all([running.ctx.anchor.flush(), other.anchor.flush()]);
-        const anchored = JSON.parse(readFileSync(shared.STEWARD_AUDIT_ANCHOR_PATH, "utf8"));
-        expect(anchored.seq).toBeGreaterThanOrEqual(seen);
-        seen = anchored.seq;
-      }
-      const chain = await chainOf(running.ctx);
-      expect(seen).toBe(chain.at(-1)!.seq);
-      expect(existsSync(anchorFile(location))).toBe(false);
-      expect(running.ctx.anchor.tampering ?? other.anchor.tampering).toBeNull();
-    } finally {
-      await other.anchor.close();
-      await other.store.close();
-    }
   });
 });

@@ -41,7 +41,16 @@ function toRow(r: AuditRecord, dataJson: string) {
 }
 
 export function fromRow(row: { seq: number; at: string; actor: string; type: string; subject: string; data: string; prev_hash: string; hash: string }): AuditRecord {
-  return { seq: Number(row.seq), at: row.at, actor: row.actor, type: row.type, subject: row.subject, data: JSON.parse(row.data), prevHash: row.prev_hash, hash: row.hash };
+  return { seq: Number(row.seq), at: row.at, actor: row.actor, type: row.type, subject: row.subject, data: storedData(row.data), prevHash: row.prev_hash, hash: row.hash };
+}
+
+/** A record whose stored data is no longer JSON (tampered with) is still listed: its raw text as data. */
+function storedData(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 export async function listAudit(db: Db, after: number, limit: number): Promise<AuditRecord[]> {
