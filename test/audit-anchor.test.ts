@@ -124,7 +124,7 @@ const CASES: TamperCase[] = [
   {
     name: "the newest records cut, the head rewound, and the running server appending more",
     chainBreaks: false,
-    async tamper({ ctx }, location) {
+    async tamper({ ctx, url }, location) {
       await ctx.anchor.flush();
       const anchored = readAnchor(location);
       await rewindHead(ctx, 7);
@@ -133,6 +133,9 @@ const CASES: TamperCase[] = [
       // The server noticed and did not move the anchor onto the forged chain.
       expect(ctx.anchor.tampering).toMatch(new RegExp(`audit record ${anchored.seq} no longer holds the anchored hash`));
       expect(readAnchor(location)).toMatchObject(anchored);
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { error: unknown }).error).toMatchObject({ code: "AUDIT_TAMPERED", message: expect.stringContaining("the chain was rewritten") });
       return { firstBadSeq: anchored.seq, problem: new RegExp(`record ${anchored.seq} differs from the anchored head .*: the chain was rewritten`) };
     },
   },
@@ -185,6 +188,9 @@ describe.each(ENGINES)("the audit anchor on %s", (engine) => {
     expect(viaApi.body.ok).toBe(false);
     expect(viaApi.body.firstBadSeq).toBe(expected.firstBadSeq);
     expect(viaApi.body.problem).toMatch(expected.problem);
+
+    // The records stay readable around the break, whatever was done to them.
+    expect((await api.get("/v1/audit?limit=1000")).status).toBe(200);
 
     const viaCli = await command(location, () => auditVerifyCommand({ data: location!.dataDir }));
     expect(viaCli.code).toBe(1);
