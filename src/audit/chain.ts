@@ -140,7 +140,7 @@ export class ChainVerifier {
         : `expected record ${this.expectedSeq} but found ${record.seq}: records were reordered`;
     }
     if (record.prevHash !== this.prevHash) return `record ${record.seq} does not follow record ${record.seq - 1}: its previous hash differs`;
-    if (hashRecord(record.prevHash, record.seq, record, record.dataJson) !== record.hash) {
+    if (hashRecord(record.prevHash, record.seq, record, record.dataJson) !== record.hash && !canonicalFormMatches(record)) {
       return `record ${record.seq} was altered: its content no longer matches its hash`;
     }
     return null;
@@ -180,6 +180,19 @@ export class ChainVerifier {
       this.overflow.lastSeq = Math.max(this.overflow.lastSeq, seq);
       this.overflow.count++;
     }
+  }
+}
+
+/**
+ * Stores written before the stored text became the hashed text kept JSON.stringify's key order: their
+ * data still means what was hashed. Tried only after the stored text failed; text that is not JSON fails.
+ */
+function canonicalFormMatches(record: StoredRecord): boolean {
+  if (record.dataJson === undefined) return false;
+  try {
+    return hashRecord(record.prevHash, record.seq, record, canonicalJson(JSON.parse(record.dataJson))) === record.hash;
+  } catch {
+    return false;
   }
 }
 
