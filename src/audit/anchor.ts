@@ -53,8 +53,8 @@ export interface AnchorPlace {
 export interface AnchorOptions {
   /** Writing on every commit would cost more than the commit: the anchor trails the chain by at most this. */
   intervalMs?: number;
-  /** Told once when this process notices tampering (default: a line on stderr). */
-  onTamper?: (message: string) => void;
+  /** Told of tampering (once) and of a failed write (default: a line on stderr). */
+  report?: (message: string) => void;
   now?: () => Date;
 }
 
@@ -69,7 +69,7 @@ export function auditAnchor(db: Db, place: AnchorPlace | null, options: AnchorOp
   if (!place) return noAnchor;
   const intervalMs = options.intervalMs ?? 100;
   const now = options.now ?? (() => new Date());
-  const onTamper = options.onTamper ?? ((message: string) => process.stderr.write(`steward: ${message}\n`));
+  const report = options.report ?? ((message: string) => process.stderr.write(`steward: ${message}\n`));
   let written = 0;
   let pending: Anchor | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -81,7 +81,7 @@ export function auditAnchor(db: Db, place: AnchorPlace | null, options: AnchorOp
   const tamper = (message: string) => {
     if (tampering) return;
     tampering = message;
-    onTamper(message);
+    report(message);
   };
 
   const requeue = (head: Anchor) => {
@@ -135,7 +135,7 @@ export function auditAnchor(db: Db, place: AnchorPlace | null, options: AnchorOp
       });
     } catch (error) {
       requeue(head);
-      onTamper(`the audit anchor at ${place.location} could not be advanced: ${error instanceof Error ? error.message : String(error)}`);
+      report(`the audit anchor at ${place.location} could not be advanced: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
 
