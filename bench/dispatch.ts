@@ -49,7 +49,7 @@ export async function benchDispatch(items = Number(process.env.BENCH_DISPATCH_IT
     if (report.sent !== queued.n || lines !== queued.n) throw new Error(`bench drained ${report.sent} of ${queued.n} items, ${lines} lines`);
     return { items: report.sent, seconds, itemsPerSecond: Math.round(report.sent / seconds) };
   } finally {
-    ctx.anchor.close();
+    await ctx.anchor.close();
     await ctx.store.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -100,7 +100,7 @@ export async function benchWithdrawal(options: WithdrawalBenchOptions = {}): Pro
     const cascadeMs = performance.now() - t1;
     return { engine: ctx.store.engine, assets, actions, assetsBlocked: result.assetsBlocked, actionsCancelled: result.actionsCancelled, seedMs, cascadeMs };
   } finally {
-    ctx.anchor.close();
+    await ctx.anchor.close();
     await ctx.store.close();
     rmSync(dataDir, { recursive: true, force: true });
     await dropDb?.();

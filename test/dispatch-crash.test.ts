@@ -188,7 +188,7 @@ describe.each(ENGINES)("dispatch under crashes and concurrency on %s", (engine) 
       expect(new Set(attempts.map((x) => x.worker))).toEqual(new Set(["A", "B"]));
     } finally {
       if (other !== server.ctx) {
-        other.anchor.close();
+        await other.anchor.close();
         await other.store.close();
       }
     }

@@ -40,74 +40,164 @@ export interface Anchor {
   hash: string;
 }
 
+/** A pair the chain must still hold (the anchor, a checkpoint), named for the problem text. */
+export interface Pin extends Anchor {
+  source: string;
+}
+
+/** A record as stored: `dataJson` is the stored text of `data`, the very text its hash covers. */
+export type StoredRecord = AuditRecord & { dataJson?: string };
+
+/**
+ * What an `audit.accepted` record says, once its signature was checked: the breaks at or before
+ * `through` were seen by an operator and recorded. `refused` says why such a record does not count.
+ */
+export type Acceptance = { through: number } | { refused: string };
+
 export interface Verification {
   ok: boolean;
   entries: number;
+  /** The newest record's seq and stored hash (0 and the genesis hash for an empty chain). */
+  headSeq: number;
   headHash: string;
   firstBadSeq?: number;
   problem?: string;
+  /** Breaks an operator accepted (`steward audit accept`), still counted so no one forgets them. */
+  acceptedBreaks?: number;
+}
+
+interface Break {
+  seq: number;
+  problem: string;
 }
 
 /**
- * Walks the chain in seq order. Finds the first record that was edited (its hash no longer matches),
- * removed (a gap in seq, or a prevHash that does not match its predecessor), or moved. The anchor
- * catches what the chain alone cannot: the newest records deleted together with the head.
+ * Walks the chain in seq order. Finds every record that was edited (its hash no longer matches),
+ * removed (a gap in seq, or a prevHash that does not match its predecessor), or moved; after a break it
+ * goes on from the record as stored, so later breaks are found too and a genuine acceptance can cover
+ * them. The pins catch what the chain alone cannot: the newest records deleted together with the head,
+ * or the chain rewritten consistently. A pin's problem cannot be accepted: the anchor is reset instead.
  */
 export class ChainVerifier {
   private expectedSeq = 1;
   private prevHash = GENESIS_HASH;
+  private lastSeq = 0;
   private count = 0;
-  private bad: { seq: number; problem: string } | null = null;
-  private anchorSeen = false;
+  private open: Break[] = [];
+  private accepted = 0;
+  private refusals: string[] = [];
+  private readonly pins: Map<number, Pin>;
+  private readonly pinSeen = new Set<number>();
+  private pinBreak: Break | null = null;
+  private overflow: { first: Break; lastSeq: number; count: number } | null = null;
 
-  constructor(private readonly anchor: Anchor | null) {}
+  constructor(pins: readonly Pin[] = [], private readonly acceptance: (r: StoredRecord) => Acceptance | null = () => null) {
+    this.pins = new Map(pins.filter((p) => p.seq > 0).map((p) => [p.seq, p]));
+  }
 
-  add(record: AuditRecord): void {
-    if (this.bad) return;
+  add(record: StoredRecord): void {
     this.count++;
-    if (record.seq !== this.expectedSeq) {
-      this.fail(Math.min(record.seq, this.expectedSeq), `expected record ${this.expectedSeq} but found ${record.seq}: a record was removed or reordered`);
-      return;
+    let problem: string | null;
+    try {
+      problem = this.check(record);
+    } catch (error) {
+      // A corrupt row is a break like any other, never a crash of the verification.
+      problem = `record ${record.seq} cannot be read: ${error instanceof Error ? error.message : String(error)}`;
     }
-    if (record.prevHash !== this.prevHash) {
-      this.fail(record.seq, `record ${record.seq} does not follow record ${record.seq - 1}: its previous hash differs`);
-      return;
-    }
-    const recomputed = hashRecord(record.prevHash, record.seq, record);
-    if (recomputed !== record.hash) {
-      this.fail(record.seq, `record ${record.seq} was altered: its content no longer matches its hash`);
-      return;
-    }
-    if (this.anchor && record.seq === this.anchor.seq) {
-      this.anchorSeen = true;
-      if (record.hash !== this.anchor.hash) {
-        this.fail(record.seq, `record ${record.seq} differs from the anchored head: the chain was rewritten`);
-        return;
-      }
-    }
+    if (problem !== null) this.breakAt(Math.min(Number(record.seq) || this.expectedSeq, this.expectedSeq), problem);
+    this.checkPin(record);
+    // Go on from the record as stored: what follows it links to its stored hash.
     this.prevHash = record.hash;
-    this.expectedSeq++;
+    this.expectedSeq = Number(record.seq) + 1;
+    this.lastSeq = Math.max(this.lastSeq, Number(record.seq));
+    if (problem === null && record.type === "audit.accepted") this.accept(record);
   }
 
   finish(): Verification {
-    if (!this.bad && this.anchor && this.anchor.seq > 0 && !this.anchorSeen) {
-      this.fail(this.expectedSeq, `the anchored head is record ${this.anchor.seq} but the chain ends at ${this.expectedSeq - 1}: newest records were deleted`);
+    const breaks: Break[] = [...this.open];
+    if (this.overflow) breaks.push(this.overflow.first);
+    if (this.pinBreak) breaks.push(this.pinBreak);
+    for (const pin of this.pins.values()) {
+      if (this.pinSeen.has(pin.seq)) continue;
+      breaks.push(pin.seq > this.lastSeq
+        ? { seq: this.lastSeq + 1, problem: `${pin.source} is record ${pin.seq} but the chain ends at ${this.lastSeq}: newest records were deleted` }
+        : { seq: pin.seq, problem: `${pin.source} is record ${pin.seq}, which is missing from the chain: records were removed` });
     }
-    const result: Verification = { ok: this.bad === null, entries: this.count, headHash: this.prevHash };
-    if (this.bad) {
-      result.firstBadSeq = this.bad.seq;
-      result.problem = this.bad.problem;
+    const result: Verification = { ok: breaks.length === 0, entries: this.count, headSeq: this.lastSeq, headHash: this.prevHash };
+    if (breaks.length > 0) {
+      const first = breaks.reduce((a, b) => (b.seq < a.seq ? b : a));
+      result.firstBadSeq = first.seq;
+      result.problem = first.problem + (this.refusals.length > 0 ? ` (${this.refusals[0]})` : "");
     }
+    if (this.accepted > 0) result.acceptedBreaks = this.accepted;
     return result;
   }
 
-  private fail(seq: number, problem: string): void {
-    this.bad = { seq, problem };
+  private check(record: StoredRecord): string | null {
+    if (record.seq !== this.expectedSeq) {
+      return record.seq > this.expectedSeq
+        ? `expected record ${this.expectedSeq} but found ${record.seq}: a record was removed`
+        : `expected record ${this.expectedSeq} but found ${record.seq}: records were reordered`;
+    }
+    if (record.prevHash !== this.prevHash) return `record ${record.seq} does not follow record ${record.seq - 1}: its previous hash differs`;
+    if (hashRecord(record.prevHash, record.seq, record, record.dataJson) !== record.hash && !canonicalFormMatches(record)) {
+      return `record ${record.seq} was altered: its content no longer matches its hash`;
+    }
+    return null;
+  }
+
+  private checkPin(record: StoredRecord): void {
+    const pin = this.pins.get(record.seq);
+    if (!pin) return;
+    this.pinSeen.add(pin.seq);
+    if (record.hash !== pin.hash && !this.pinBreak) {
+      this.pinBreak = { seq: record.seq, problem: `record ${record.seq} differs from ${pin.source}: the chain was rewritten at or before this record` };
+    }
+  }
+
+  private accept(record: StoredRecord): void {
+    const verdict = this.acceptance(record);
+    if (!verdict) return;
+    if ("refused" in verdict) {
+      this.refusals.push(`the acceptance at record ${record.seq} does not count: ${verdict.refused}`);
+      return;
+    }
+    const still = this.open.filter((b) => b.seq > verdict.through);
+    this.accepted += this.open.length - still.length;
+    this.open = still;
+    if (this.overflow && this.overflow.lastSeq <= verdict.through) {
+      this.accepted += this.overflow.count;
+      this.overflow = null;
+    }
+  }
+
+  private breakAt(seq: number, problem: string): void {
+    // Bounded memory: a rewritten chain breaks at every record. Beyond the first thousand only the
+    // range is kept, enough to tell whether an acceptance covers them all.
+    if (this.open.length < 1000 && !this.overflow) this.open.push({ seq, problem });
+    else if (!this.overflow) this.overflow = { first: { seq, problem }, lastSeq: seq, count: 1 };
+    else {
+      this.overflow.lastSeq = Math.max(this.overflow.lastSeq, seq);
+      this.overflow.count++;
+    }
   }
 }
 
-export function verifyChain(records: Iterable<AuditRecord>, anchor: Anchor | null): Verification {
-  const v = new ChainVerifier(anchor);
+/**
+ * Stores written before the stored text became the hashed text kept JSON.stringify's key order: their
+ * data still means what was hashed. Tried only after the stored text failed; text that is not JSON fails.
+ */
+function canonicalFormMatches(record: StoredRecord): boolean {
+  if (record.dataJson === undefined) return false;
+  try {
+    return hashRecord(record.prevHash, record.seq, record, canonicalJson(JSON.parse(record.dataJson))) === record.hash;
+  } catch {
+    return false;
+  }
+}
+
+export function verifyChain(records: Iterable<StoredRecord>, anchor: Anchor | null, acceptance?: (r: StoredRecord) => Acceptance | null): Verification {
+  const v = new ChainVerifier(anchor ? [{ ...anchor, source: "the anchored head" }] : [], acceptance);
   for (const r of records) v.add(r);
   return v.finish();
 }

@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import type { Db, Store, Tx } from "../store/db.ts";
 import { prepared, wholeRow } from "../store/prepared.ts";
 import { canonicalJson } from "../shared/json.ts";
-import { chainRecord, ChainVerifier, type AuditEntry, type AuditRecord, type Verification, type Anchor } from "./chain.ts";
+import { chainRecord, ChainVerifier, type Acceptance, type Anchor, type AuditEntry, type AuditRecord, type Pin, type StoredRecord, type Verification } from "./chain.ts";
 
 type RecordRow = ReturnType<typeof toRow>;
 const chainHead = prepared((db, _: Record<string, never>) => db.selectFrom("audit_head").select(["seq", "hash"]).where("id", "=", 1));
@@ -41,7 +41,16 @@ function toRow(r: AuditRecord, dataJson: string) {
 }
 
 export function fromRow(row: { seq: number; at: string; actor: string; type: string; subject: string; data: string; prev_hash: string; hash: string }): AuditRecord {
-  return { seq: Number(row.seq), at: row.at, actor: row.actor, type: row.type, subject: row.subject, data: JSON.parse(row.data), prevHash: row.prev_hash, hash: row.hash };
+  return { seq: Number(row.seq), at: row.at, actor: row.actor, type: row.type, subject: row.subject, data: storedData(row.data), prevHash: row.prev_hash, hash: row.hash };
+}
+
+/** A record whose stored data is no longer JSON (tampered with) is still listed: its raw text as data. */
+function storedData(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 export async function listAudit(db: Db, after: number, limit: number): Promise<AuditRecord[]> {
@@ -49,16 +58,26 @@ export async function listAudit(db: Db, after: number, limit: number): Promise<A
   return rows.map(fromRow);
 }
 
-/** Streams the whole chain in pages so a long history verifies in bounded memory. */
-export async function verifyAudit(db: Db, anchor: Anchor | null, pageSize = 5000): Promise<Verification> {
-  const verifier = new ChainVerifier(anchor);
-  // Page by position, not by seq value: a removed or reordered seq must still be seen in order.
-  let offset = 0;
+/**
+ * Streams the whole chain in pages so a long history verifies in bounded memory. Each record is
+ * checked against its stored text: the stored `data` is the very text the hash covers, so it is hashed
+ * as it is, never parsed and re-serialised (a record whose data is no longer JSON is simply altered).
+ */
+export async function verifyAudit(db: Db, pins: readonly Pin[], acceptance?: (r: StoredRecord) => Acceptance | null, pageSize = 5000): Promise<Verification> {
+  const verifier = new ChainVerifier(pins, acceptance);
+  // Keyset pages in seq order: every stored row is seen once, in order, whatever gaps there are.
+  let after: number | null = null;
   for (;;) {
-    const rows = await db.selectFrom("audit_records").selectAll().orderBy("seq").limit(pageSize).offset(offset).execute();
-    for (const row of rows) verifier.add(fromRow(row));
+    let page = db.selectFrom("audit_records").selectAll();
+    if (after !== null) page = page.where("seq", ">", after);
+    const rows = await page.orderBy("seq").limit(pageSize).execute();
+    for (const row of rows) verifier.add(storedRecord(row));
     if (rows.length < pageSize) break;
-    offset += rows.length;
+    after = Number(rows[rows.length - 1]!.seq);
   }
   return verifier.finish();
+}
+
+function storedRecord(row: { seq: number; at: string; actor: string; type: string; subject: string; data: string; prev_hash: string; hash: string }): StoredRecord {
+  return { seq: Number(row.seq), at: row.at, actor: row.actor, type: row.type, subject: row.subject, data: null, dataJson: row.data, prevHash: row.prev_hash, hash: row.hash };
 }

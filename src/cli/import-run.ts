@@ -82,7 +82,7 @@ export async function runImport<S extends object>(file: string, options: { data:
   } finally {
     bar?.stop();
     for (const line of held) process.stdout.write(line + "\n");
-    ctx.anchor.close();
+    await ctx.anchor.close();
     await ctx.store.close();
   }
   process.stdout.write(command.describe(summary, ((Date.now() - started) / 1000).toFixed(1)) + "\n");

@@ -27,9 +27,24 @@ governance
 const audit = program.command("audit").description("the tamper-evident audit trail");
 audit
   .command("verify")
-  .description("walk the hash chain and compare its head with the anchor")
+  .description("walk the hash chain and compare it with the anchor (and a checkpoint); exit 1 if broken")
   .option("--data <dir>", "data directory", ".steward")
+  .option("--checkpoint <file>", "also check the chain against a signed checkpoint")
+  .option("--public-key <file>", "the public key to check the checkpoint with (default: the data directory's)")
   .action(async (options) => (await import("./audit-verify.ts")).auditVerifyCommand(options));
+audit
+  .command("accept")
+  .description("record an operator's decision to go on from a trail that fails verification, and re-anchor at it")
+  .requiredOption("--reason <text>", "why the trail is accepted (kept in the audit record)")
+  .option("--by <name>", "who accepts it (default: STEWARD_OPERATOR, or the OS user)")
+  .option("--data <dir>", "data directory", ".steward")
+  .action(async (options) => (await import("./audit-accept.ts")).auditAcceptCommand(options));
+audit
+  .command("checkpoint")
+  .description("write a signed checkpoint {seq, hash, at, signature} of the verified chain, for an auditor to keep elsewhere")
+  .option("--data <dir>", "data directory", ".steward")
+  .option("--out <file>", "where to write it (default: standard output)")
+  .action(async (options) => (await import("./audit-checkpoint.ts")).auditCheckpointCommand(options));
 
 const events = program.command("events").description("events about HCPs");
 events

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   process.stdout.write(`dispatcher ${dispatcher.worker} running\n`);
   const stop = async () => {
     await dispatcher.stop();
-    ctx.anchor.close();
+    await ctx.anchor.close();
     await ctx.store.close();
     process.exit(0);
   };

@@ -21,7 +21,8 @@ import type { Review, ReviewStatus, approveReview, rejectReview } from "../revie
 import type { describeBundle } from "../governance/routes.ts";
 import type { DryRunReport } from "../governance/dry-run.ts";
 import type { BundleTestReport } from "../governance/bundle-tests.ts";
-import type { AuditRecord, Verification } from "../audit/chain.ts";
+import type { AuditRecord } from "../audit/chain.ts";
+import type { TrailVerification } from "../audit/verification.ts";
 import type { OperatingMetrics } from "../monitoring/metrics.ts";
 import type { Portfolio } from "../console/portfolio.ts";
 import type { AttemptView, OutboxItemView, OutboxQuery } from "../dispatch/read-model.ts";
@@ -114,7 +115,10 @@ export interface AuditPage {
   /** Pass as `after` for the next page; null on the last one. */
   next: number | null;
 }
-export type AuditVerification = Verification & { anchor: ({ seq: number; hash: string; location: string | null }) | null };
+export type AuditVerification = TrailVerification & {
+  /** Set when this server noticed, while advancing its anchor, that the anchored record was changed. */
+  tampering?: string;
+};
 export interface MetricsQuery {
   agentId?: string;
   market?: string;

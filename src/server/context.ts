@@ -3,10 +3,12 @@
 // worker threads all start here; only the server also loads HTTP (src/server/start.ts).
 import { resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openStore } from "../store/db.ts";
+import { openStore, type Store } from "../store/db.ts";
 import { systemClock, type Clock } from "../shared/clock.ts";
 import { write, type Context } from "../shared/context.ts";
-import { fileAnchor, noAnchor } from "../audit/anchor.ts";
+import { storeAnchor, type AuditAnchor } from "../audit/anchor.ts";
+import { auditKeys as keysOf, SigningKeyError, type AuditKeys } from "../audit/signing.ts";
+import { verifyTrail } from "../audit/verification.ts";
 import { ActiveGovernance, storedActiveBundle } from "../governance/active.ts";
 import { loadBundleDir } from "../governance/load.ts";
 
@@ -20,6 +22,8 @@ export interface ContextOptions {
   /** An explicit bundle directory is activated at start; without one the stored bundle stays active. */
   governanceDir?: string;
   clock?: Clock;
+  /** Where the audit anchor and signing key live (STEWARD_AUDIT_*); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The store, its governance bundle settled, the clock and the audit anchor: what every service needs. */
@@ -28,7 +32,9 @@ export async function openContext(options: ContextOptions): Promise<Context> {
   const store = await openStore({ databaseUrl: options.databaseUrl, dataDir });
   try {
     const clock = options.clock ?? systemClock;
-    const anchor = store.dataDir ? fileAnchor(store.dataDir) : noAnchor;
+    const env = options.env ?? process.env;
+    const auditKeys = keysOf(store.dataDir, env);
+    const anchor = await checkedAnchor(store, env, auditKeys, dataDir);
     const stored = options.governanceDir ? null : await storedActiveBundle(store.db);
     const loaded = stored ? { ok: true as const, bundle: stored } : loadBundleDir(options.governanceDir ?? EXAMPLE_BUNDLE_DIR);
     if (!loaded.ok) {
@@ -36,11 +42,13 @@ export async function openContext(options: ContextOptions): Promise<Context> {
       throw new StartupError(`the governance bundle does not load:\n${lines.join("\n")}`);
     }
     const governance = new ActiveGovernance(loaded.bundle);
-    const ctx: Context = { store, clock, anchor, governance };
+    const ctx: Context = { store, clock, anchor, auditKeys, governance };
     const active = await store.db.selectFrom("governance_bundles").select("version").where("active", "=", 1).executeTakeFirst();
     if (active?.version !== loaded.bundle.version) {
       await write(ctx, "system", (w) => governance.activate(w, loaded.bundle));
     }
+    // A fresh store gets its anchor now, not up to a flush interval later.
+    await anchor.flush();
     return ctx;
   } catch (error) {
     await store.close();
@@ -48,3 +56,29 @@ export async function openContext(options: ContextOptions): Promise<Context> {
   }
 }
 
+
+/**
+ * The store's audit anchor, once the whole trail verified against it. A store that fails (a record
+ * edited or removed, the chain rewound or rewritten, the anchor deleted or garbled) is not served:
+ * an operator looks first, then records the decision with `steward audit accept`.
+ */
+async function checkedAnchor(store: Store, env: NodeJS.ProcessEnv, keys: AuditKeys, dataDir: string): Promise<AuditAnchor> {
+  let anchor: AuditAnchor;
+  try {
+    anchor = storeAnchor(store, env, () => keys.signer());
+  } catch (error) {
+    if (error instanceof SigningKeyError) throw new StartupError(error.message);
+    throw error;
+  }
+  const reading = await anchor.read();
+  if (reading.state === "anchored") anchor.expectAnchor();
+  const v = await verifyTrail(store.db, reading, keys);
+  if (!v.ok) {
+    throw new StartupError(
+      `the audit trail fails verification${v.firstBadSeq !== undefined ? ` at record ${v.firstBadSeq}` : ""}: ${v.problem}. ` +
+        `Steward does not start on a tampered store. Find out what happened (steward audit verify); to go on from this store, ` +
+        `record the decision in the trail: steward audit accept --reason "..." --data ${dataDir}`,
+    );
+  }
+  return anchor;
+}

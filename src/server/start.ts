@@ -55,7 +55,7 @@ export async function startSteward(options: StartOptions): Promise<Running> {
         await eventStream?.stop();
         await app.close();
         await dispatcher?.stop();
-        ctx.anchor.close();
+        await ctx.anchor.close();
         await ctx.store.close();
       },
     };

@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import type { Store, Tx } from "../store/db.ts";
 import type { Clock } from "./clock.ts";
 import type { AuditAnchor } from "../audit/anchor.ts";
+import type { AuditKeys } from "../audit/signing.ts";
 import type { AuditEntry } from "../audit/chain.ts";
 import { appendAudit } from "../audit/store.ts";
 import type { ActiveGovernance } from "../governance/active.ts";
@@ -11,6 +12,8 @@ export interface Context {
   store: Store;
   clock: Clock;
   anchor: AuditAnchor;
+  /** The audit signing key (external anchor, checkpoints, acceptances). */
+  auditKeys: AuditKeys;
   governance: ActiveGovernance;
 }
 

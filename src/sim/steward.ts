@@ -54,7 +54,7 @@ export const DISPATCH_BATCH = 500;
 /** Seeds the market every arm starts from into `dir`: people, the five pilots, HCPs and consents, content. */
 export async function seedBase(params: SimParams, hcps: readonly SimHcp[], dir: string, clock: ManualClock): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  const ctx = await openContext({ dataDir: dir, governanceDir: EXAMPLE_BUNDLE_DIR, clock });
+  const ctx = await openContext({ dataDir: dir, governanceDir: EXAMPLE_BUNDLE_DIR, clock, env: {} });
   try {
     await throwaway(ctx);
     const users: Record<string, Signer> = {};
@@ -87,7 +87,7 @@ export async function seedBase(params: SimParams, hcps: readonly SimHcp[], dir: 
       }
     }
   } finally {
-    ctx.anchor.close();
+    await ctx.anchor.close();
     await ctx.store.close();
   }
 }
@@ -152,7 +152,7 @@ export async function openSimStore(name: string, baseDir: string, dir: string, c
     mkdirSync(governanceDir, { recursive: true });
     for (const [file, text] of Object.entries(bundle)) writeFileSync(join(governanceDir, file), text);
   }
-  const ctx = await openContext({ dataDir: dir, governanceDir, clock });
+  const ctx = await openContext({ dataDir: dir, governanceDir, clock, env: {} });
   await throwaway(ctx);
   const users = await ctx.store.db.selectFrom("users").select(["id", "username", "name"]).where("username", "in", ["sim-brand", "sim-medical"]).execute();
   const signer = (username: string, role: "reviewer:brand" | "reviewer:medical"): Signer => {
@@ -187,7 +187,7 @@ export async function openSimStore(name: string, baseDir: string, dir: string, c
 
 export async function closeSimStore(store: SimStore): Promise<void> {
   await store.dispatcher.stop();
-  store.ctx.anchor.close();
+  await store.ctx.anchor.close();
   await store.ctx.store.close();
 }
 
