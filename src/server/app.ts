@@ -2,12 +2,14 @@
 // one plugin per capability.
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import swagger from "@fastify/swagger";
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import type { Context } from "../shared/context.ts";
 import type { Principal } from "../auth/principal.ts";
 import { resolveToken } from "../auth/store.ts";
 import { unauthorized } from "../shared/errors.ts";
 import { errorBody, handleError } from "./errors.ts";
+import { OPENAPI_FRAME, ok } from "./openapi.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { userRoutes } from "../auth/routes.ts";
 import { agentRoutes } from "../agents/routes.ts";
@@ -48,17 +50,13 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
     return503OnClosing: true,
   });
   app.setValidatorCompiler(validatorCompiler);
+  // Response schemas document the API (and a test holds real answers to them); they do not reshape
+  // what is sent: every answer is serialized exactly as the handler built it.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody("NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]}`)));
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: "Steward API", version: "1.0.0", description: "The governed decision gate for commercial AI agents in life sciences." },
-      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, { openapi: OPENAPI_FRAME, transform: jsonSchemaTransform, transformObject: jsonSchemaTransformObject });
 
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (req: FastifyRequest) => {
@@ -88,7 +86,12 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   await app.register(sessionRoutes(ctx), { prefix: "/v1" });
   await app.register(portfolioRoutes(ctx), { prefix: "/v1" });
   await app.register(consolePages());
-  typed.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  typed.get("/openapi.json", {
+    schema: {
+      tags: ["health"], operationId: "getOpenApiDocument", summary: "This OpenAPI document", security: [],
+      response: { 200: ok(z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }), "The OpenAPI 3.1 document") },
+    },
+  }, async () => app.swagger());
   await app.ready();
   return app;
 }

@@ -1,0 +1,86 @@
+// The OpenAPI document's shared parts: the one error body every 4xx carries, the responses a route
+// lists for its error statuses, and the document's info, servers, tags and security.
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+/** The contract's error body (API.md): `{"error":{"code","message","details?"}}`, for every 4xx and 5xx. */
+export const ErrorBodySchema = z
+  .strictObject({
+    error: z.strictObject({
+      code: z.string().describe("A stable, machine-readable code such as INVALID_INPUT or NOT_FOUND"),
+      message: z.string().describe("What went wrong, for a person"),
+      details: z.unknown().optional().describe("Field problems ({field, message, in}) or other structured detail"),
+    }),
+  })
+  .meta({ id: "ErrorBody", description: "The contract's error body" });
+
+/** What each error status means across the API; a route lists the ones it can answer. */
+const ERROR_MEANINGS = {
+  400: "The input is invalid (INVALID_INPUT with field details, MALFORMED_JSON, BUNDLE_INVALID, …)",
+  401: "No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS)",
+  403: "The caller lacks the role, or reads another agent's data (FORBIDDEN, SIGNATURE_INVALID)",
+  404: "The resource does not exist (NOT_FOUND)",
+  409: "The request conflicts with the current state (e.g. AGENT_EXISTS, IDEMPOTENCY_KEY_REUSED, REVIEW_CLOSED)",
+  413: "The body exceeds the size limit (BODY_TOO_LARGE)",
+  415: "The body is not sent as application/json (UNSUPPORTED_MEDIA_TYPE)",
+  422: "Well-formed but refused by a rule (e.g. AGENT_STATUS_UNCHANGED, CLAIM_NOT_SUBMITTABLE, BUNDLE_TESTS_FAILED)",
+  429: "Too many failed sign-ins for this username (TOO_MANY_ATTEMPTS); see Retry-After",
+  503: "The database does not answer (NOT_READY)",
+} as const;
+export type DocumentedErrorStatus = keyof typeof ERROR_MEANINGS;
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+
+/** Response entries for the given error statuses, all carrying ErrorBody. */
+export function errorResponses(...statuses: DocumentedErrorStatus[]) {
+  return Object.fromEntries(statuses.map((s) => [s, json(ErrorBodySchema, ERROR_MEANINGS[s])]));
+}
+
+/** A JSON success response. */
+export const ok = json;
+
+/** Every authenticated route can answer 401; routes with input 400; routes with a body 413 and 415. */
+export const AUTHENTICATED = [401] as const;
+export const READ = [400, 401] as const;
+export const WRITE = [400, 401, 413, 415] as const;
+
+/** Responses of a bearer-authenticated route: the success responses, then the error statuses listed. */
+export function responses(success: Record<number, ReturnType<typeof json>>, ...statuses: DocumentedErrorStatus[]) {
+  return { ...success, ...errorResponses(...[...new Set(statuses)].sort()) };
+}
+
+const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+export const TAGS = [
+  { name: "health", description: "Liveness, readiness, Prometheus metrics and this document; no token needed" },
+  { name: "users", description: "People: accounts, signing in and out, who the caller is" },
+  { name: "agents", description: "The agent portfolio: registering agents, pausing, halting, resuming" },
+  { name: "hcps", description: "Healthcare professionals and their consent ledger" },
+  { name: "data", description: "What Steward knows about HCPs and how fresh it is" },
+  { name: "events", description: "Ingesting HCP events (opens, clicks, attendance, MI requests, …)" },
+  { name: "content", description: "Claims and assets, their MLR review, withdrawal and agents' notices" },
+  { name: "proposals", description: "The gate: agents propose actions and get decisions" },
+  { name: "decisions", description: "Reading the gate's decisions" },
+  { name: "reviews", description: "Human review of escalated decisions, with electronic signatures" },
+  { name: "governance", description: "The governance bundle: reading, dry-running and activating it" },
+  { name: "audit", description: "The hash-chained audit trail and its verification" },
+  { name: "metrics", description: "Operating-model metrics as JSON" },
+  { name: "dispatch", description: "The outbox: what is waiting, sent, dead-lettered or cancelled" },
+];
+
+/** @fastify/swagger's `openapi` option: the document's frame (paths come from the routes). */
+export const OPENAPI_FRAME = {
+  openapi: "3.1.0",
+  info: {
+    title: "Steward API",
+    version: PACKAGE_VERSION,
+    description:
+      "The governed decision gate every commercial AI agent passes before it touches a healthcare professional. " +
+      "Every error answers with the ErrorBody shape; see docs/api.md.",
+    license: { name: "Apache-2.0", identifier: "Apache-2.0" },
+  },
+  servers: [{ url: "http://localhost:4000", description: "A local Steward (`steward serve`, default port 4000)" }],
+  tags: TAGS,
+  components: { securitySchemes: { bearer: { type: "http" as const, scheme: "bearer", description: "A user token (POST /v1/sessions) or an agent key" } } },
+  security: [{ bearer: [] }],
+};
