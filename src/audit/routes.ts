@@ -4,19 +4,21 @@ import type { Context } from "../shared/context.ts";
 import { callerOf } from "../server/app.ts";
 import { requireRole } from "../auth/principal.ts";
 import { listAudit, verifyAudit } from "./store.ts";
+import { ok, responses } from "../server/openapi.ts";
+import { AuditPageResponse, AuditVerificationResponse } from "./responses.ts";
 
 const tags = ["audit"];
 
 export const auditRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
   app.get("/audit", {
-    schema: { tags, querystring: z.strictObject({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
+    schema: { tags, querystring: z.strictObject({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) }), operationId: "listAuditRecords", summary: "Page through the audit trail in sequence order", response: responses({ 200: ok(AuditPageResponse, "A page of audit records") }, 400, 401, 403) },
   }, async (req) => {
     requireRole(callerOf(req), "auditor");
     const records = await listAudit(ctx.store.db, req.query.after, req.query.limit);
     return { records, next: records.length === req.query.limit ? records[records.length - 1]!.seq : null };
   });
 
-  app.get("/audit/verify", { schema: { tags } }, async (req) => {
+  app.get("/audit/verify", { schema: { tags, operationId: "verifyAuditChain", summary: "Verify the audit hash chain (and its anchor)", response: responses({ 200: ok(AuditVerificationResponse, "Whether the chain is intact, and where it breaks") }, 401, 403) } }, async (req) => {
     requireRole(callerOf(req), "auditor");
     const anchor = ctx.anchor.read();
     return { ...(await verifyAudit(ctx.store.db, anchor)), anchor: anchor ? { ...anchor, location: ctx.anchor.location } : null };

@@ -4,14 +4,16 @@ import { callerOf } from "../server/app.ts";
 import { actorOf, requireRole } from "./principal.ts";
 import { createUser, NewUserSchema } from "./store.ts";
 import { allow } from "../server/guards.ts";
+import { ok, responses } from "../server/openapi.ts";
+import { CreatedUserResponse, MeResponse } from "./responses.ts";
 
 export const userRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
-  app.post("/users", { preValidation: allow("admin"), schema: { tags: ["users"], body: NewUserSchema } }, async (req, reply) => {
+  app.post("/users", { preValidation: allow("admin"), schema: { tags: ["users"], operationId: "createUser", summary: "Create a user with roles and a password", body: NewUserSchema, response: responses({ 201: ok(CreatedUserResponse, "The user and its API token (shown once)") }, 400, 401, 403, 409, 413, 415) } }, async (req, reply) => {
     const admin = requireRole(callerOf(req), "admin");
     return reply.code(201).send(await createUser(ctx, actorOf(admin), req.body));
   });
 
-  app.get("/me", { schema: { tags: ["users"] } }, async (req) => {
+  app.get("/me", { schema: { tags: ["users"], operationId: "getMe", summary: "Who the bearer token belongs to", response: responses({ 200: ok(MeResponse, "The calling user or agent") }, 401) } }, async (req) => {
     const caller = callerOf(req);
     return caller.kind === "user"
       ? { kind: "user", id: caller.id, username: caller.username, name: caller.name, roles: caller.roles }

@@ -9,6 +9,8 @@ import { parseJson } from "../shared/json.ts";
 import { callerOf } from "../server/app.ts";
 import { errorBody } from "../server/errors.ts";
 import { hashPassword, hashToken, newToken, verifyPassword } from "./secrets.ts";
+import { ok, responses } from "../server/openapi.ts";
+import { SessionResponse } from "./responses.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -73,7 +75,7 @@ export const sessionRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app
   const throttle = new SignInThrottle();
   const dummyHash = hashPassword("not a password anyone has");
 
-  app.post("/sessions", { config: { public: true }, schema: { tags: ["users"], body: SessionBodySchema, security: [] } }, async (req, reply) => {
+  app.post("/sessions", { config: { public: true }, schema: { tags: ["users"], operationId: "createSession", summary: "Sign in with username and password", body: SessionBodySchema, security: [], response: responses({ 201: ok(SessionResponse, "A new user token") }, 400, 401, 413, 415, 429) } }, async (req, reply) => {
     const { username, password } = req.body;
     const nowMs = ctx.clock.now().getTime();
     const wait = throttle.blockedFor(username, nowMs);
@@ -92,7 +94,7 @@ export const sessionRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app
   });
 
   // Signing out: the token presented stops working at once.
-  app.delete("/sessions/current", { schema: { tags: ["users"] } }, async (req, reply) => {
+  app.delete("/sessions/current", { schema: { tags: ["users"], operationId: "deleteCurrentSession", summary: "Sign out: revoke the token presented", response: responses({ 204: z.null().describe("Signed out; the token no longer works") as z.ZodType }, 401, 403) } }, async (req, reply) => {
     const caller = callerOf(req);
     if (caller.kind !== "user") throw forbidden("an agent key is not a session");
     const token = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];

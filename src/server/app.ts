@@ -9,7 +9,7 @@ import type { Principal } from "../auth/principal.ts";
 import { resolveToken } from "../auth/store.ts";
 import { unauthorized } from "../shared/errors.ts";
 import { errorBody, handleError } from "./errors.ts";
-import { OPENAPI_FRAME, ok } from "./openapi.ts";
+import { OPENAPI_FRAME, ok, OpenApiDocumentSchema, withoutUnusedComponents } from "./openapi.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { userRoutes } from "../auth/routes.ts";
 import { agentRoutes } from "../agents/routes.ts";
@@ -56,7 +56,7 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody("NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]}`)));
 
-  await app.register(swagger, { openapi: OPENAPI_FRAME, transform: jsonSchemaTransform, transformObject: jsonSchemaTransformObject });
+  await app.register(swagger, { openapi: OPENAPI_FRAME, transform: jsonSchemaTransform, transformObject: (doc) => withoutUnusedComponents(jsonSchemaTransformObject(doc) as Parameters<typeof withoutUnusedComponents>[0]) as ReturnType<typeof jsonSchemaTransformObject> });
 
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (req: FastifyRequest) => {
@@ -89,9 +89,9 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   typed.get("/openapi.json", {
     schema: {
       tags: ["health"], operationId: "getOpenApiDocument", summary: "This OpenAPI document", security: [],
-      response: { 200: ok(z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }), "The OpenAPI 3.1 document") },
+      response: { 200: ok(OpenApiDocumentSchema, "The OpenAPI 3.1 document") },
     },
-  }, async () => app.swagger());
+  }, async () => app.swagger() as unknown as z.infer<typeof OpenApiDocumentSchema>);
   await app.ready();
   return app;
 }

@@ -29,24 +29,46 @@ const ERROR_MEANINGS = {
 } as const;
 export type DocumentedErrorStatus = keyof typeof ERROR_MEANINGS;
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+/**
+ * A JSON response. The schema is typed loosely on purpose: handlers return domain types (readonly
+ * arrays, interfaces) that the schemas describe but TypeScript would not equate; test/fuzz.test.ts
+ * and test/openapi.test.ts hold real answers to the documented schemas instead.
+ */
+const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 
 /** Response entries for the given error statuses, all carrying ErrorBody. */
-export function errorResponses(...statuses: DocumentedErrorStatus[]) {
-  return Object.fromEntries(statuses.map((s) => [s, json(ErrorBodySchema, ERROR_MEANINGS[s])]));
+export function errorResponses<S extends DocumentedErrorStatus>(...statuses: S[]) {
+  return Object.fromEntries(statuses.map((s) => [s, json(ErrorBodySchema, ERROR_MEANINGS[s])])) as Record<S, ReturnType<typeof json>>;
 }
 
 /** A JSON success response. */
 export const ok = json;
 
-/** Every authenticated route can answer 401; routes with input 400; routes with a body 413 and 415. */
-export const AUTHENTICATED = [401] as const;
-export const READ = [400, 401] as const;
-export const WRITE = [400, 401, 413, 415] as const;
-
 /** Responses of a bearer-authenticated route: the success responses, then the error statuses listed. */
-export function responses(success: Record<number, ReturnType<typeof json>>, ...statuses: DocumentedErrorStatus[]) {
-  return { ...success, ...errorResponses(...[...new Set(statuses)].sort()) };
+export function responses<T extends Record<number, unknown>, S extends DocumentedErrorStatus>(success: T, ...statuses: S[]) {
+  return { ...success, ...errorResponses(...statuses) };
+}
+
+/**
+ * The transform's components hold an input and an output variant of every named schema; only the
+ * ones a path refers to (directly or through another component) stay in the document.
+ */
+export function withoutUnusedComponents<D extends { components?: { schemas?: Record<string, unknown> } }>(document: D): D {
+  const schemas = document.components?.schemas;
+  if (!schemas) return document;
+  const { components, ...rest } = document;
+  const used = new Set<string>();
+  const visit = (value: unknown) => {
+    for (const [, name] of JSON.stringify(value).matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+      if (name && !used.has(name) && name in schemas) {
+        used.add(name);
+        visit(schemas[name]);
+      }
+    }
+  };
+  visit(rest);
+  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
+  return { ...document, components: { ...components, schemas: kept } };
 }
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -68,6 +90,8 @@ export const TAGS = [
   { name: "dispatch", description: "The outbox: what is waiting, sent, dead-lettered or cancelled" },
 ];
 
+export const OpenApiDocumentSchema = z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) });
+
 /** @fastify/swagger's `openapi` option: the document's frame (paths come from the routes). */
 export const OPENAPI_FRAME = {
   openapi: "3.1.0",
@@ -79,8 +103,12 @@ export const OPENAPI_FRAME = {
       "Every error answers with the ErrorBody shape; see docs/api.md.",
     license: { name: "Apache-2.0", identifier: "Apache-2.0" },
   },
-  servers: [{ url: "http://localhost:4000", description: "A local Steward (`steward serve`, default port 4000)" }],
+  servers: [{ url: "/", description: "The Steward that serves this document (`steward serve` listens on port 4000 by default)" }],
   tags: TAGS,
   components: { securitySchemes: { bearer: { type: "http" as const, scheme: "bearer", description: "A user token (POST /v1/sessions) or an agent key" } } },
   security: [{ bearer: [] }],
 };
+
+/** An ISO 8601 instant as the API writes it. */
+export const InstantOut = z.iso.datetime({ offset: true });
+export const NullableInstant = InstantOut.nullable();
