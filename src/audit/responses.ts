@@ -21,7 +21,7 @@ export const AuditVerificationResponse = z.object({
   headHash: z.string(),
   firstBadSeq: z.number().int().optional(),
   problem: z.string().optional(),
-  anchor: z.object({ seq: z.number().int(), hash: z.string(), location: z.string() }).nullable().describe("The external anchor checked against, when one is kept"),
+  anchor: z.object({ seq: z.number().int(), hash: z.string(), at: InstantOut.optional().describe("When the anchor was written"), location: z.string() }).nullable().describe("The external anchor checked against, when one is kept"),
 });
 
 export const AuditHeadResponse = z.object({ seq: z.number().int(), hash: z.string().nullable() });

@@ -94,7 +94,7 @@ export const sessionRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app
   });
 
   // Signing out: the token presented stops working at once.
-  app.delete("/sessions/current", { schema: { tags: ["users"], operationId: "deleteCurrentSession", summary: "Sign out: revoke the token presented", response: responses({ 204: z.null().describe("Signed out; the token no longer works") as z.ZodType }, 401, 403) } }, async (req, reply) => {
+  app.delete("/sessions/current", { schema: { tags: ["users"], operationId: "deleteCurrentSession", summary: "Sign out: revoke the token presented", response: responses({ 204: z.null().describe("Signed out; the token no longer works") as z.ZodType }, 400, 401, 403, 413, 415) } }, async (req, reply) => {
     const caller = callerOf(req);
     if (caller.kind !== "user") throw forbidden("an agent key is not a session");
     const token = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];

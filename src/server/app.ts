@@ -9,7 +9,7 @@ import type { Principal } from "../auth/principal.ts";
 import { resolveToken } from "../auth/store.ts";
 import { unauthorized } from "../shared/errors.ts";
 import { errorBody, handleError } from "./errors.ts";
-import { OPENAPI_FRAME, ok, OpenApiDocumentSchema, withoutUnusedComponents } from "./openapi.ts";
+import { OPENAPI_FRAME, ok, OpenApiDocumentSchema, withoutUnusedComponents, withRouterErrors } from "./openapi.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { userRoutes } from "../auth/routes.ts";
 import { agentRoutes } from "../agents/routes.ts";
@@ -48,6 +48,10 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
     return503OnClosing: true,
+    // Ids in paths are up to 200 characters (the routes' schemas); longer ones get 414. A URL the router
+    // cannot decode or a too-long id is answered in the contract's shape like every other error.
+    routerOptions: { maxParamLength: 256 },
+    frameworkErrors: handleError,
   });
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API (and a test holds real answers to them); they do not reshape
@@ -56,7 +60,7 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody("NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]}`)));
 
-  await app.register(swagger, { openapi: OPENAPI_FRAME, transform: jsonSchemaTransform, transformObject: (doc) => withoutUnusedComponents(jsonSchemaTransformObject(doc) as Parameters<typeof withoutUnusedComponents>[0]) as ReturnType<typeof jsonSchemaTransformObject> });
+  await app.register(swagger, { openapi: OPENAPI_FRAME, transform: (route) => withRouterErrors(jsonSchemaTransform(route)), transformObject: (doc) => withoutUnusedComponents(jsonSchemaTransformObject(doc) as Parameters<typeof withoutUnusedComponents>[0]) as ReturnType<typeof jsonSchemaTransformObject> });
 
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (req: FastifyRequest) => {

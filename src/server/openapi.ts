@@ -2,6 +2,7 @@
 // lists for its error statuses, and the document's info, servers, tags and security.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import type { jsonSchemaTransform } from "fastify-type-provider-zod";
 
 /** The contract's error body (API.md): `{"error":{"code","message","details?"}}`, for every 4xx and 5xx. */
 export const ErrorBodySchema = z
@@ -22,6 +23,7 @@ const ERROR_MEANINGS = {
   404: "The resource does not exist (NOT_FOUND)",
   409: "The request conflicts with the current state (e.g. AGENT_EXISTS, IDEMPOTENCY_KEY_REUSED, REVIEW_CLOSED)",
   413: "The body exceeds the size limit (BODY_TOO_LARGE)",
+  414: "A path parameter is longer than 256 characters (FST_ERR_MAX_PARAM_LENGTH)",
   415: "The body is not sent as application/json (UNSUPPORTED_MEDIA_TYPE)",
   422: "Well-formed but refused by a rule (e.g. AGENT_STATUS_UNCHANGED, CLAIM_NOT_SUBMITTABLE, BUNDLE_TESTS_FAILED)",
   429: "Too many failed sign-ins for this username (TOO_MANY_ATTEMPTS); see Retry-After",
@@ -39,6 +41,20 @@ const json = (schema: z.ZodType, description: string) => ({ description, content
 /** Response entries for the given error statuses, all carrying ErrorBody. */
 export function errorResponses<S extends DocumentedErrorStatus>(...statuses: S[]) {
   return Object.fromEntries(statuses.map((s) => [s, json(ErrorBodySchema, ERROR_MEANINGS[s])])) as Record<S, ReturnType<typeof json>>;
+}
+
+type Transformed = ReturnType<typeof jsonSchemaTransform>;
+
+/**
+ * The router answers 414 for any route with a path parameter when the parameter is too long, before
+ * the route's own schema is consulted: every such operation lists it.
+ */
+export function withRouterErrors(transformed: Transformed): Transformed {
+  const { schema, url } = transformed;
+  if (!url.includes(":") || (schema as { hide?: boolean }).hide) return transformed;
+  const response = (schema as { response?: Record<string, unknown> }).response ?? {};
+  const tooLong = { description: ERROR_MEANINGS[414], content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } } };
+  return { schema: { ...schema, response: { ...response, 414: tooLong } }, url };
 }
 
 /** A JSON success response. */
