@@ -10,24 +10,29 @@ const ContentReviewOut = z.object({ required: z.array(RequiredReviewOut), signat
   .describe("Who must sign this version and who has; null before it is submitted");
 const RejectionOut = SignatureOut.extend({ reason: z.string(), outcome: z.enum(["rejected", "changes_requested"]) });
 
-export const ClaimOut = z.object({
+/** What claims and assets share: their version's place in the MLR workflow. */
+const workflowFields = {
   id: z.string(),
   version: z.number().int(),
-  text: z.string(),
-  product: z.string().nullable(),
-  riskClass: RiskClassSchema,
-  references: z.array(z.string()),
-  markets: z.array(MarketSchema),
-  language: z.string().nullable(),
   status: ContentStatusSchema,
+  riskClass: RiskClassSchema,
   expiresAt: NullableInstant,
   createdAt: InstantOut,
   createdBy: z.string(),
   submittedAt: NullableInstant,
   review: ContentReviewOut.nullable(),
   approvedAt: NullableInstant,
-  approval: SignatureOut.nullable(),
+  approval: SignatureOut.nullable().describe("The first approving signature (every signature is in `review`)"),
   rejection: RejectionOut.nullable(),
+};
+
+export const ClaimOut = z.object({
+  ...workflowFields,
+  text: z.string(),
+  product: z.string().nullable(),
+  references: z.array(z.string()),
+  markets: z.array(MarketSchema),
+  language: z.string().nullable(),
   withdrawnAt: NullableInstant,
   withdrawReason: z.string().nullable(),
 }).meta({ id: "Claim" });
@@ -35,8 +40,7 @@ export const ClaimOut = z.object({
 const FindingOut = z.looseObject({ code: z.string(), severity: z.string(), message: z.string(), field: z.string().optional() });
 
 export const AssetOut = z.object({
-  id: z.string(),
-  version: z.number().int(),
+  ...workflowFields,
   title: z.string(),
   subject: z.string().nullable(),
   channel: ChannelSchema,
@@ -45,23 +49,13 @@ export const AssetOut = z.object({
   product: z.string().nullable(),
   body: z.string(),
   safetyInfo: z.string().nullable(),
-  expiresAt: NullableInstant,
   derivedFrom: z.string().nullable(),
-  status: ContentStatusSchema,
-  riskClass: RiskClassSchema,
   claims: z.array(z.string()),
   modules: z.array(z.object({ claimId: z.string(), version: z.number().int() })),
   checks: z.array(FindingOut).describe("Pre-review findings"),
   rendered: z.string().describe("The final text: copy with modules placed, then the safety information"),
   liveVersion: z.number().int().nullable().describe("The approved version in force, or null"),
-  createdAt: InstantOut,
-  createdBy: z.string(),
-  submittedAt: NullableInstant,
-  review: ContentReviewOut.nullable(),
-  approvedAt: NullableInstant,
-  approval: SignatureOut.nullable(),
   approvedFor: z.object({ market: MarketSchema, channel: ChannelSchema }).nullable(),
-  rejection: RejectionOut.nullable(),
   blockedReason: z.string().nullable(),
 }).meta({ id: "Asset" });
 
