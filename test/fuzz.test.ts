@@ -4,7 +4,8 @@
 // malformed bodies), sent with an admin token, a user token holding every role, an agent key and no
 // token. Whatever comes back: never a 5xx, every status one the document lists for the operation, every
 // error the contract's ErrorBody, every success the documented response schema.
-// STEWARD_FUZZ_RUNS sets the runs per operation and principal mix (default 24); STEWARD_FUZZ_SEED a seed.
+// STEWARD_FUZZ_RUNS sets the requests per operation (default 24), STEWARD_FUZZ_SEED replays a run, and
+// STEWARD_FUZZ_REPORT=1 prints the statuses each operation answered.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolve } from "node:path";
 import fc from "fast-check";
@@ -72,6 +73,7 @@ describe.each(ENGINES)("fuzzing every operation of the OpenAPI document on %s", 
 
   it(`sends ${RUNS} generated requests per operation (seed ${SEED}): no 5xx, only documented statuses and shapes`, async () => {
     const valid = responseValidator(document);
+    const statuses = new Map<string, Map<number, number>>();
     const fiveHundreds: Finding[] = [];
     const contract: Finding[] = [];
     for (const [index, op] of operations.entries()) {
@@ -86,6 +88,8 @@ describe.each(ENGINES)("fuzzing every operation of the OpenAPI document on %s", 
         const request = bend(op, run.draft, run.kind, run.seed, `unknown-${run.unknownId}`);
         const token = await tokenFor(op, run.principal);
         const res = await send(request, token);
+        const seen = statuses.get(op.operationId) ?? new Map<number, number>();
+        statuses.set(op.operationId, seen.set(res.status, (seen.get(res.status) ?? 0) + 1));
         const where = `${request.method} ${request.url.slice(0, 160)}${request.body ? ` body ${request.body.slice(0, 160)}` : ""}`;
         const finding = (problem: string): Finding => ({ operation: `${op.method} ${op.path}`, kind: run.kind, principal: run.principal, status: res.status, problem, request: where });
         if (res.status >= 500) {
@@ -95,6 +99,9 @@ describe.each(ENGINES)("fuzzing every operation of the OpenAPI document on %s", 
         const problem = valid(op, res.status, res.contentType, res.text, request);
         if (problem) contract.push(finding(problem));
       }
+    }
+    if (process.env.STEWARD_FUZZ_REPORT) {
+      for (const [id, seen] of statuses) console.log(`${engine} ${id}: ${[...seen].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(" ")}`);
     }
     const list = (fs: Finding[]) => fs.map((f) => `${f.operation} [${f.kind}, ${f.principal}] → ${f.status}: ${f.problem}\n    ${f.request}`).join("\n");
     expect(fiveHundreds, `5xx answers (seed ${SEED}):\n${list(fiveHundreds)}`).toEqual([]);
