@@ -175,7 +175,7 @@ function setIn(root: unknown, key: string[], value: unknown): unknown {
 }
 
 /** Bends one slot of a valid-shaped draft into the kind of bad input asked for (seed picks which). */
-export function bend(op: Operation, draft: Draft, kind: InputKind, seed: number, unknownId: string): FuzzRequest {
+export function bend(op: Operation, document: JsonSchema, draft: Draft, kind: InputKind, seed: number, unknownId: string): FuzzRequest {
   let params: Record<string, string> = Object.fromEntries(Object.entries(draft.params).map(([k, v]) => [k, encodeURIComponent(String(v))]));
   let query: Record<string, string> = Object.fromEntries(Object.entries(draft.query).map(([k, v]) => [k, encodeURIComponent(String(v))]));
   let body = draft.body;
@@ -208,10 +208,14 @@ export function bend(op: Operation, draft: Draft, kind: InputKind, seed: number,
     case "unpaired-surrogate":
       put(`a${RAW_SURROGATE}b`, "a\uD800b");
       break;
-    case "deep-nesting":
-      if (op.body) body = setIn(body ?? {}, slot?.where === "body" ? slot.key : [], DEEP_MARK);
+    case "deep-nesting": {
+      // Deepest where the schema takes anything (attributes, evidence, event data): there it gets past validation.
+      const open = op.body ? freeFormPaths(op.body, document) : [];
+      if (open.length > 0 && seed % 4 !== 0) body = setIn(body ?? {}, pick(open), DEEP_MARK);
+      else if (op.body) body = setIn(body ?? {}, slot?.where === "body" ? slot.key : [], DEEP_MARK);
       else put(encodeURIComponent("[".repeat(500) + "]".repeat(500)), null);
       break;
+    }
     case "unknown-id":
       if (op.pathParams.length > 0) params = Object.fromEntries(Object.keys(params).map((k) => [k, encodeURIComponent(unknownId)]));
       else put(encodeURIComponent(unknownId), unknownId);
@@ -235,6 +239,23 @@ export function bend(op: Operation, draft: Draft, kind: InputKind, seed: number,
   }
   if (raw !== undefined && !op.body && kind !== "malformed-body") raw = undefined;
   return { kind, method: op.method, url: qs ? `${path}?${qs}` : path, body: op.method === "GET" ? undefined : raw, contentType: raw === undefined ? undefined : contentType };
+}
+
+/** Where a body's schema takes any JSON at all (`{}`, or an object of anything), as key paths. */
+export function freeFormPaths(schema: JsonSchema, document: JsonSchema, key: string[] = []): string[][] {
+  if (schema.$ref) return key.length > 6 ? [] : freeFormPaths(resolveRef(document, schema.$ref), document, key);
+  const alternatives: JsonSchema[] | undefined = schema.anyOf ?? schema.oneOf;
+  if (alternatives) return alternatives.flatMap((s) => freeFormPaths(s, document, key));
+  const open = schema.type === undefined && schema.enum === undefined && schema.const === undefined;
+  const openObject = schema.type === "object" && !schema.properties && (schema.additionalProperties === undefined || schema.additionalProperties === true || (typeof schema.additionalProperties === "object" && Object.keys(schema.additionalProperties).length === 0));
+  if (key.length > 0 && open) return [key];
+  if (openObject) return [[...key, "deep"]];
+  const inner = Object.entries<JsonSchema>(schema.properties ?? {}).flatMap(([k, s]) => freeFormPaths(s, document, [...key, k]));
+  if (schema.type === "object" && schema.additionalProperties && typeof schema.additionalProperties === "object" && !schema.properties) {
+    inner.push(...freeFormPaths(schema.additionalProperties, document, [...key, "key"]));
+  }
+  if (schema.type === "array" && schema.items) inner.push(...freeFormPaths(schema.items, document, [...key, "0"]));
+  return inner;
 }
 
 /** A draft of valid-shaped parameters and body for an operation. */
