@@ -46,15 +46,19 @@ export function errorResponses<S extends DocumentedErrorStatus>(...statuses: S[]
 type Transformed = ReturnType<typeof jsonSchemaTransform>;
 
 /**
- * The router answers 414 for any route with a path parameter when the parameter is too long, before
- * the route's own schema is consulted: every such operation lists it.
+ * What the route's zod schemas cannot say: the router answers 414 for any route with a path parameter
+ * when the parameter is too long, before the route's own schema is consulted; and a 429 comes with
+ * Retry-After.
  */
 export function withRouterErrors(transformed: Transformed): Transformed {
   const { schema, url } = transformed;
-  if (!url.includes(":") || (schema as { hide?: boolean }).hide) return transformed;
-  const response = (schema as { response?: Record<string, unknown> }).response ?? {};
-  const tooLong = { description: ERROR_MEANINGS[414], content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } } };
-  return { schema: { ...schema, response: { ...response, 414: tooLong } }, url };
+  if ((schema as { hide?: boolean }).hide) return transformed;
+  const response: Record<string, unknown> = { ...(schema as { response?: Record<string, unknown> }).response };
+  if (url.includes(":")) response[414] = { description: ERROR_MEANINGS[414], content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } } };
+  if (response[429]) {
+    response[429] = { ...(response[429] as object), headers: { "retry-after": { type: "integer", minimum: 1, description: "Seconds until the next try is accepted" } } };
+  }
+  return { schema: { ...schema, response }, url };
 }
 
 /** A JSON success response. */
