@@ -7,22 +7,24 @@ import { changeStatus, getAgent, haltAll, listAgents, NewAgentSchema, registerAg
 import type { AgentStatus } from "../gate/snapshot.ts";
 import { allow, reader } from "../server/guards.ts";
 import { rotateAgentKey } from "../auth/credentials.ts";
+import { ok, responses } from "../server/openapi.ts";
+import { AgentListResponse, AgentResponse, HaltAllResponse, RegisteredAgentResponse, StatusChangeResponse, RotatedKeyResponse } from "./responses.ts";
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(200) });
 const tags = ["agents"];
 
 export const agentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
-  app.post("/agents", { preValidation: allow("agent_owner"), schema: { tags, body: NewAgentSchema } }, async (req, reply) => {
+  app.post("/agents", { preValidation: allow("agent_owner"), schema: { tags, operationId: "registerAgent", summary: "Register an agent and issue its API key", body: NewAgentSchema, response: responses({ 201: ok(RegisteredAgentResponse, "The agent and its API key (shown once)") }, 400, 401, 403, 409, 413, 415) } }, async (req, reply) => {
     const user = requireRole(callerOf(req), "agent_owner");
     return reply.code(201).send(await registerAgent(ctx, actorOf(user), req.body));
   });
 
-  app.get("/agents", { preValidation: reader, schema: { tags } }, async (req) => {
+  app.get("/agents", { preValidation: reader, schema: { tags, operationId: "listAgents", summary: "List the agent portfolio", response: responses({ 200: ok(AgentListResponse, "Every agent") }, 401, 403) } }, async (req) => {
     requireUser(callerOf(req));
     return { agents: await listAgents(ctx.store.db) };
   });
 
-  app.get("/agents/:id", { schema: { tags, params: IdParams } }, async (req) => {
+  app.get("/agents/:id", { schema: { tags, operationId: "getAgent", summary: "Read one agent (an agent key reads only its own)", params: IdParams, response: responses({ 200: ok(AgentResponse, "The agent") }, 400, 401, 403, 404) } }, async (req) => {
     const caller = callerOf(req);
     if (caller.kind === "agent" && caller.id !== req.params.id) requireUser(caller);
     return { agent: await getAgent(ctx.store.db, req.params.id) };
@@ -30,19 +32,19 @@ export const agentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) 
 
   const transitions: [string, AgentStatus][] = [["pause", "paused"], ["halt", "halted"], ["resume", "active"]];
   for (const [verb, to] of transitions) {
-    app.post(`/agents/:id/${verb}`, { preValidation: allow("agent_owner"), schema: { tags, params: IdParams, body: StatusChangeSchema } }, async (req) => {
+    app.post(`/agents/:id/${verb}`, { preValidation: allow("agent_owner"), schema: { tags, operationId: `${verb}Agent`, summary: `${verb[0]!.toUpperCase()}${verb.slice(1)} one agent (status ${to}), with a reason`, params: IdParams, body: StatusChangeSchema, response: responses({ 200: ok(StatusChangeResponse, `The agent, now ${to}, and what its change cancelled`) }, 400, 401, 403, 404, 413, 415, 422) } }, async (req) => {
       const user = requireRole(callerOf(req), "agent_owner");
       return changeStatus(ctx, actorOf(user), req.params.id, to, req.body.reason);
     });
   }
 
   // A new key for the agent, shown once; the old key is refused from now on.
-  app.post("/agents/:id/rotate-key", { preValidation: allow("admin"), schema: { tags, params: IdParams } }, async (req) => {
+  app.post("/agents/:id/rotate-key", { preValidation: allow("admin"), schema: { tags, params: IdParams, operationId: "rotateAgentKey", summary: "Give an agent a new API key (shown once); the old key is refused from now on", response: responses({ 200: ok(RotatedKeyResponse, "The new key") }, 400, 401, 403, 404) } }, async (req) => {
     const admin = requireRole(callerOf(req), "admin");
     return rotateAgentKey(ctx, actorOf(admin), req.params.id);
   });
 
-  app.post("/halt", { preValidation: allow("agent_owner"), schema: { tags, body: StatusChangeSchema } }, async (req) => {
+  app.post("/halt", { preValidation: allow("agent_owner"), schema: { tags, operationId: "haltAllAgents", summary: "Halt every agent at once (kill switch)", body: StatusChangeSchema, response: responses({ 200: ok(HaltAllResponse, "How many agents were halted and what that cancelled") }, 400, 401, 403, 413, 415) } }, async (req) => {
     const user = requireRole(callerOf(req), "agent_owner");
     return haltAll(ctx, actorOf(user), req.body.reason);
   });

@@ -10,6 +10,8 @@ import { parseJson } from "../shared/json.ts";
 import { callerOf } from "../server/app.ts";
 import { hashPassword, hashToken, newToken, verifyPassword } from "./secrets.ts";
 import { byAddress, byUsername, throttledCheck } from "./throttle.ts";
+import { ok, responses } from "../server/openapi.ts";
+import { SessionResponse } from "./responses.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -73,13 +75,13 @@ export const sessionRoutes = (ctx: Context, options: SessionOptions = {}): Fasti
   const ttlMs = options.ttlMs ?? DEFAULT_SESSION_TTL_MS;
   const dummyHash = hashPassword("not a password anyone has");
 
-  app.post("/sessions", { config: { public: true }, schema: { tags: ["users"], body: SessionBodySchema, security: [] } }, async (req, reply) => {
+  app.post("/sessions", { config: { public: true }, schema: { tags: ["users"], operationId: "createSession", summary: "Sign in with username and password", body: SessionBodySchema, security: [], response: responses({ 201: ok(SessionResponse, "A new user token and when it expires") }, 400, 401, 413, 415, 429) } }, async (req, reply) => {
     const session = await signIn(ctx, { ...req.body, address: req.ip }, ttlMs, dummyHash);
     return reply.code(201).send(session);
   });
 
   // Signing out: the token presented stops working at once.
-  app.delete("/sessions/current", { schema: { tags: ["users"] } }, async (req, reply) => {
+  app.delete("/sessions/current", { schema: { tags: ["users"], operationId: "deleteCurrentSession", summary: "Sign out: revoke the token presented", response: responses({ 204: z.null().describe("Signed out; the token no longer works") as z.ZodType }, 400, 401, 403, 413, 415) } }, async (req, reply) => {
     const caller = callerOf(req);
     if (caller.kind !== "user") throw forbidden("an agent key is not a session");
     const token = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];

@@ -2,7 +2,7 @@
 // it and copy that does not.
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONTENT_POLICY, type ContentPolicy } from "../governance/content-policy.ts";
-import { preReviewChecks, type CheckedAsset, type CheckedClaim } from "./checks.ts";
+import { preReviewChecks, productRuleFor, requiredSafetyInfo, type CheckedAsset, type CheckedClaim } from "./checks.ts";
 import { renderAsset } from "./render.ts";
 
 const LDL: CheckedClaim = {
@@ -89,6 +89,16 @@ describe("pre-review checks", () => {
     });
     it("accepts the ISI placed inside the copy with {{isi}}", () => {
       expect(check({ body: `{{claim:clm-ldl}}\n{{isi}}${UNSUB}` })).toEqual([]);
+    });
+  });
+
+  describe("product rules", () => {
+    it("finds a product's rule by name, case-insensitively, and none for names of Object.prototype's members", () => {
+      expect(productRuleFor(POLICY, "CardioZan")?.names).toContain("zanitrapib");
+      for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+        expect(productRuleFor(POLICY, name)).toBeNull();
+        expect(requiredSafetyInfo(POLICY, name, "US", "own ISI")).toBe("own ISI");
+      }
     });
   });
 

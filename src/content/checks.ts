@@ -83,7 +83,9 @@ export function lexiconFor(policy: ContentPolicy, market: Market): WordingLexico
 }
 
 export function productRuleFor(policy: ContentPolicy, product: string | null): ProductRule | null {
-  return product ? policy.products[product.toLowerCase()] ?? null : null;
+  // Own keys only: a product named like an Object.prototype member ("__proto__", "constructor") has no rule.
+  const key = product?.toLowerCase();
+  return key !== undefined && Object.hasOwn(policy.products, key) ? policy.products[key]! : null;
 }
 
 /** The safety information the asset must carry: the bundle's for its product and market, else its own. */

@@ -22,6 +22,11 @@ import { listNotices, NoticeQuerySchema } from "./notices.ts";
 import { contentMetrics } from "./metrics.ts";
 import { InstantSchema, ReasonSchema } from "./lifecycle.ts";
 import { INT32_MAX } from "../shared/int32.ts";
+import { ok, responses } from "../server/openapi.ts";
+import {
+  AssetListResponse, AssetResponse, AssetVersionsResponse, ClaimListResponse, ClaimResponse, ClaimVersionsResponse, ContentMetricsResponse, NoticeListResponse,
+  RenderResponse, WithdrawalResponse,
+} from "./responses.ts";
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(200) });
 const VersionParams = z.strictObject({ id: z.string().min(1).max(200), version: z.coerce.number().int().min(1).max(INT32_MAX) });
@@ -39,117 +44,117 @@ export const contentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app
   const reviewer = (req: Parameters<typeof callerOf>[0]) => requireRole(callerOf(req), ...REVIEWERS);
 
   // ---- claims
-  app.post("/claims", { preValidation: allow("mops"), schema: { tags, body: NewClaimSchema } }, async (req, reply) => {
+  app.post("/claims", { preValidation: allow("mops"), schema: { tags, body: NewClaimSchema, operationId: "createClaim", summary: "Create a claim (draft)", response: responses({ 201: ok(ClaimResponse, "The new claim") }, 400, 401, 403, 409, 413, 415, 422) } }, async (req, reply) => {
     const user = requireRole(callerOf(req), "mops");
     return reply.code(201).send({ claim: await createClaim(ctx, actorOf(user), req.body) });
   });
 
-  app.get("/claims", { preValidation: reader, schema: { tags, querystring: ClaimListQuerySchema } }, async (req) => {
+  app.get("/claims", { preValidation: reader, schema: { tags, querystring: ClaimListQuerySchema, operationId: "listClaims", summary: "List claims", response: responses({ 200: ok(ClaimListResponse, "Matching claims") }, 400, 401, 403) } }, async (req) => {
     return { claims: await listClaims(ctx.store.db, req.query, now()) };
   });
 
-  app.get("/claims/:id", { preValidation: reader, schema: { tags, params: IdParams } }, async (req) => {
+  app.get("/claims/:id", { preValidation: reader, schema: { tags, params: IdParams, operationId: "getClaim", summary: "Read a claim (its newest version)", response: responses({ 200: ok(ClaimResponse, "The claim") }, 400, 401, 403, 404) } }, async (req) => {
     return { claim: await getClaim(ctx.store.db, req.params.id, now()) };
   });
 
-  app.put("/claims/:id", { preValidation: allow("mops"), schema: { tags, params: IdParams, body: ClaimEditSchema } }, async (req) => {
+  app.put("/claims/:id", { preValidation: allow("mops"), schema: { tags, params: IdParams, body: ClaimEditSchema, operationId: "editClaim", summary: "Edit a claim (a new version)", response: responses({ 200: ok(ClaimResponse, "The claim's new version") }, 400, 401, 403, 404, 409, 413, 415, 422) } }, async (req) => {
     const user = requireRole(callerOf(req), "mops");
     return { claim: await editClaim(ctx, actorOf(user), req.params.id, req.body) };
   });
 
-  app.get("/claims/:id/versions", { preValidation: reader, schema: { tags, params: IdParams } }, async (req) => {
+  app.get("/claims/:id/versions", { preValidation: reader, schema: { tags, params: IdParams, operationId: "listClaimVersions", summary: "Every version of a claim", response: responses({ 200: ok(ClaimVersionsResponse, "The versions, oldest first") }, 400, 401, 403, 404) } }, async (req) => {
     return { versions: await claimHistory(ctx.store.db, req.params.id, now()) };
   });
 
-  app.get("/claims/:id/versions/:version", { preValidation: reader, schema: { tags, params: VersionParams } }, async (req) => {
+  app.get("/claims/:id/versions/:version", { preValidation: reader, schema: { tags, params: VersionParams, operationId: "getClaimVersion", summary: "Read one version of a claim", response: responses({ 200: ok(ClaimResponse, "That version") }, 400, 401, 403, 404) } }, async (req) => {
     return { claim: await getClaimVersion(ctx.store.db, req.params.id, req.params.version, now()) };
   });
 
-  app.post("/claims/:id/submit", { preValidation: allow("mops", ...REVIEWERS), schema: { tags, params: IdParams, body: EmptyBodySchema } }, async (req) => {
+  app.post("/claims/:id/submit", { preValidation: allow("mops", ...REVIEWERS), schema: { tags, params: IdParams, body: EmptyBodySchema, operationId: "submitClaim", summary: "Submit a claim for MLR review", response: responses({ 200: ok(ClaimResponse, "The submitted claim") }, 400, 401, 403, 404, 409, 413, 415, 422) } }, async (req) => {
     return { claim: await submitClaim(ctx, actorOf(callerOf(req)), req.params.id) };
   });
 
-  app.post("/claims/:id/start-review", { preValidation: allow(...REVIEWERS), schema: { tags, params: IdParams, body: EmptyBodySchema } }, async (req) => {
+  app.post("/claims/:id/start-review", { preValidation: allow(...REVIEWERS), schema: { tags, params: IdParams, body: EmptyBodySchema, operationId: "startClaimReview", summary: "Take a submitted claim into review", response: responses({ 200: ok(ClaimResponse, "The claim, in review") }, 400, 401, 403, 404, 409, 413, 415, 422) } }, async (req) => {
     return { claim: await startClaimReview(ctx, reviewer(req), req.params.id) };
   });
 
-  app.post("/claims/:id/approve", { preValidation: allow(...REVIEWERS), schema: { tags, params: IdParams, body: ApprovalBodySchema } }, async (req) => {
+  app.post("/claims/:id/approve", { preValidation: allow(...REVIEWERS), schema: { tags, params: IdParams, body: ApprovalBodySchema, operationId: "approveClaim", summary: "Approve a claim with an electronic signature", response: responses({ 200: ok(ClaimResponse, "The claim with the signature recorded") }, 400, 401, 403, 404, 409, 413, 415, 422) } }, async (req) => {
     return { claim: await approveClaim(ctx, reviewer(req), req.params.id, req.body.signature) };
   });
 
-  app.post("/claims/:id/request-changes", { preValidation: allow(...REVIEWERS), schema: { tags, params: IdParams, body: ClosingBodySchema } }, async (req) => {
+  app.post("/claims/:id/request-changes", { preValidation: allow(...REVIEWERS), schema: { tags, params: IdParams, body: ClosingBodySchema, operationId: "requestClaimChanges", summary: "Send a claim back for changes, signed", response: responses({ 200: ok(ClaimResponse, "The claim, changes requested") }, 400, 401, 403, 404, 409, 413, 415, 422) } }, async (req) => {
     return { claim: await requestClaimChanges(ctx, reviewer(req), req.params.id, req.body.reason, req.body.signature) };
   });
 
-  app.post("/claims/:id/reject", { preValidation: allow(...REVIEWERS), schema: { tags, params: IdParams, body: ClosingBodySchema } }, async (req) => {
+  app.post("/claims/:id/reject", { preValidation: allow(...REVIEWERS), schema: { tags, params: IdParams, body: ClosingBodySchema, operationId: "rejectClaim", summary: "Reject a claim, signed", response: responses({ 200: ok(ClaimResponse, "The rejected claim") }, 400, 401, 403, 404, 409, 413, 415, 422) } }, async (req) => {
     return { claim: await rejectClaim(ctx, reviewer(req), req.params.id, req.body.reason, req.body.signature) };
   });
 
-  app.post("/claims/:id/withdraw", { preValidation: allow("reviewer:medical", "reviewer:legal", "reviewer:regulatory"), schema: { tags, params: IdParams, body: WithdrawalBodySchema } }, async (req) => {
+  app.post("/claims/:id/withdraw", { preValidation: allow("reviewer:medical", "reviewer:legal", "reviewer:regulatory"), schema: { tags, params: IdParams, body: WithdrawalBodySchema, operationId: "withdrawClaim", summary: "Withdraw a claim: block its assets, cancel pending actions, notify agents", response: responses({ 200: ok(WithdrawalResponse, "The withdrawn claim and what the cascade did") }, 400, 401, 403, 404, 409, 413, 415, 422) } }, async (req) => {
     const user = requireRole(callerOf(req), "reviewer:medical", "reviewer:legal", "reviewer:regulatory");
     return withdrawClaim(ctx, actorOf(user), req.params.id, req.body.reason);
   });
 
   // ---- assets
-  app.post("/assets", { preValidation: allow("mops"), schema: { tags, body: NewAssetSchema } }, async (req, reply) => {
+  app.post("/assets", { preValidation: allow("mops"), schema: { tags, body: NewAssetSchema, operationId: "createAsset", summary: "Create an asset from copy and claim modules (draft)", response: responses({ 201: ok(AssetResponse, "The new asset") }, 400, 401, 403, 404, 409, 413, 415, 422) } }, async (req, reply) => {
     const user = requireRole(callerOf(req), "mops");
     return reply.code(201).send({ asset: await createAsset(ctx, actorOf(user), req.body) });
   });
 
-  app.get("/assets", { preValidation: reader, schema: { tags, querystring: AssetListQuerySchema } }, async (req) => {
+  app.get("/assets", { preValidation: reader, schema: { tags, querystring: AssetListQuerySchema, operationId: "listAssets", summary: "List assets", response: responses({ 200: ok(AssetListResponse, "Matching assets") }, 400, 401, 403) } }, async (req) => {
     return { assets: await listAssets(ctx.store.db, req.query, now()) };
   });
 
-  app.get("/assets/:id", { preValidation: reader, schema: { tags, params: IdParams } }, async (req) => {
+  app.get("/assets/:id", { preValidation: reader, schema: { tags, params: IdParams, operationId: "getAsset", summary: "Read an asset (its newest version)", response: responses({ 200: ok(AssetResponse, "The asset") }, 400, 401, 403, 404) } }, async (req) => {
     return { asset: await getAsset(ctx.store.db, req.params.id, now()) };
   });
 
-  app.put("/assets/:id", { preValidation: allow("mops"), schema: { tags, params: IdParams, body: AssetEditSchema } }, async (req) => {
+  app.put("/assets/:id", { preValidation: allow("mops"), schema: { tags, params: IdParams, body: AssetEditSchema, operationId: "editAsset", summary: "Edit an asset (a new version)", response: responses({ 200: ok(AssetResponse, "The asset's new version") }, 400, 401, 403, 404, 409, 413, 415, 422) } }, async (req) => {
     const user = requireRole(callerOf(req), "mops");
     return { asset: await editAsset(ctx, actorOf(user), req.params.id, req.body) };
   });
 
-  app.get("/assets/:id/versions", { preValidation: reader, schema: { tags, params: IdParams } }, async (req) => {
+  app.get("/assets/:id/versions", { preValidation: reader, schema: { tags, params: IdParams, operationId: "listAssetVersions", summary: "Every version of an asset", response: responses({ 200: ok(AssetVersionsResponse, "The versions, oldest first") }, 400, 401, 403, 404) } }, async (req) => {
     return { versions: await assetHistory(ctx.store.db, req.params.id, now()) };
   });
 
-  app.get("/assets/:id/render", { preValidation: reader, schema: { tags, params: IdParams } }, async (req) => {
+  app.get("/assets/:id/render", { preValidation: reader, schema: { tags, params: IdParams, operationId: "renderAsset", summary: "The asset's final text as it would be sent", response: responses({ 200: ok(RenderResponse, "Subject and rendered text") }, 400, 401, 403, 404) } }, async (req) => {
     const asset = await getAsset(ctx.store.db, req.params.id, now());
     return { id: asset.id, version: asset.version, subject: asset.subject, text: asset.rendered };
   });
 
-  app.post("/assets/:id/submit", { preValidation: allow("mops", ...REVIEWERS), schema: { tags, params: IdParams, body: EmptyBodySchema } }, async (req) => {
+  app.post("/assets/:id/submit", { preValidation: allow("mops", ...REVIEWERS), schema: { tags, params: IdParams, body: EmptyBodySchema, operationId: "submitAsset", summary: "Submit an asset for MLR review", response: responses({ 200: ok(AssetResponse, "The submitted asset") }, 400, 401, 403, 404, 409, 413, 415, 422) } }, async (req) => {
     return { asset: await submitAsset(ctx, actorOf(callerOf(req)), req.params.id) };
   });
 
-  app.post("/assets/:id/start-review", { preValidation: allow(...REVIEWERS), schema: { tags, params: IdParams, body: EmptyBodySchema } }, async (req) => {
+  app.post("/assets/:id/start-review", { preValidation: allow(...REVIEWERS), schema: { tags, params: IdParams, body: EmptyBodySchema, operationId: "startAssetReview", summary: "Take a submitted asset into review", response: responses({ 200: ok(AssetResponse, "The asset, in review") }, 400, 401, 403, 404, 409, 413, 415, 422) } }, async (req) => {
     return { asset: await startAssetReview(ctx, reviewer(req), req.params.id) };
   });
 
-  app.post("/assets/:id/approve", { preValidation: allow(...REVIEWERS), schema: { tags, params: IdParams, body: ApprovalBodySchema } }, async (req) => {
+  app.post("/assets/:id/approve", { preValidation: allow(...REVIEWERS), schema: { tags, params: IdParams, body: ApprovalBodySchema, operationId: "approveAsset", summary: "Approve an asset with an electronic signature", response: responses({ 200: ok(AssetResponse, "The asset with the signature recorded") }, 400, 401, 403, 404, 409, 413, 415, 422) } }, async (req) => {
     return { asset: await approveAsset(ctx, reviewer(req), req.params.id, req.body.signature) };
   });
 
-  app.post("/assets/:id/request-changes", { preValidation: allow(...REVIEWERS), schema: { tags, params: IdParams, body: ClosingBodySchema } }, async (req) => {
+  app.post("/assets/:id/request-changes", { preValidation: allow(...REVIEWERS), schema: { tags, params: IdParams, body: ClosingBodySchema, operationId: "requestAssetChanges", summary: "Send an asset back for changes, signed", response: responses({ 200: ok(AssetResponse, "The asset, changes requested") }, 400, 401, 403, 404, 409, 413, 415, 422) } }, async (req) => {
     return { asset: await requestAssetChanges(ctx, reviewer(req), req.params.id, req.body.reason, req.body.signature) };
   });
 
-  app.post("/assets/:id/reject", { preValidation: allow(...REVIEWERS), schema: { tags, params: IdParams, body: ClosingBodySchema } }, async (req) => {
+  app.post("/assets/:id/reject", { preValidation: allow(...REVIEWERS), schema: { tags, params: IdParams, body: ClosingBodySchema, operationId: "rejectAsset", summary: "Reject an asset, signed", response: responses({ 200: ok(AssetResponse, "The rejected asset") }, 400, 401, 403, 404, 409, 413, 415, 422) } }, async (req) => {
     return { asset: await rejectAsset(ctx, reviewer(req), req.params.id, req.body.reason, req.body.signature) };
   });
 
-  app.post("/assets/:id/recertify", { preValidation: allow("mops"), schema: { tags, params: IdParams, body: RecertifyBodySchema } }, async (req) => {
+  app.post("/assets/:id/recertify", { preValidation: allow("mops"), schema: { tags, params: IdParams, body: RecertifyBodySchema, operationId: "recertifyAsset", summary: "Re-certify an approved asset with a new expiry", response: responses({ 200: ok(AssetResponse, "The re-certified asset") }, 400, 401, 403, 404, 409, 413, 415, 422) } }, async (req) => {
     const user = requireRole(callerOf(req), "mops");
     return { asset: await recertifyAsset(ctx, actorOf(user), req.params.id, req.body.expiresAt) };
   });
 
   // ---- reuse and readiness
-  app.get("/content/metrics", { preValidation: reader, schema: { tags } }, async () => {
+  app.get("/content/metrics", { preValidation: reader, schema: { tags, operationId: "getContentMetrics", summary: "Content reuse, claims per asset and market readiness", response: responses({ 200: ok(ContentMetricsResponse, "The content metrics now") }, 401, 403) } }, async () => {
     return contentMetrics(ctx.store.db, now(), await ctx.governance.refresh(ctx.store.db));
   });
 
   // ---- what agents must know
-  app.get("/agents/:id/notices", { schema: { tags, params: IdParams, querystring: NoticeQuerySchema } }, async (req) => {
+  app.get("/agents/:id/notices", { schema: { tags, params: IdParams, querystring: NoticeQuerySchema, operationId: "listAgentNotices", summary: "What an agent must know about withdrawn content", response: responses({ 200: ok(NoticeListResponse, "The agent's notices, oldest first") }, 400, 401, 403) } }, async (req) => {
     const caller = callerOf(req);
     if (caller.kind === "agent" && caller.id !== req.params.id) throw forbidden("an agent may read only its own notices");
     if (caller.kind === "user") requireUser(caller);

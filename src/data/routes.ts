@@ -9,9 +9,11 @@ import { allow, reader } from "../server/guards.ts";
 import { latencyReport, parseWindow } from "./latency-report.ts";
 import { readHcpState } from "./state-store.ts";
 import { emptyState, viewOf } from "./hcp-state.ts";
+import { ok, responses } from "../server/openapi.ts";
+import { HcpStateResponse, IngestResponse, LatencyResponse } from "./responses.ts";
 
 export const eventRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
-  app.post("/events", { preValidation: allow("mops"), schema: { tags: ["events"], body: EventBatchSchema } }, async (req) => {
+  app.post("/events", { preValidation: allow("mops"), schema: { tags: ["events"], body: EventBatchSchema, operationId: "ingestEvents", summary: "Ingest a batch of HCP events", response: responses({ 200: ok(IngestResponse, "How many were accepted, duplicates, and each rejected event's problems") }, 400, 401, 403, 413, 415) } }, async (req) => {
     const caller = callerOf(req);
     requireRole(caller, "mops");
     return ingestEvents(ctx, actorOf(caller), req.body.events, { origin: "http" });
@@ -19,7 +21,7 @@ export const eventRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) 
 
   app.get("/data/latency", {
     preValidation: reader,
-    schema: { tags: ["data"], querystring: z.strictObject({ window: z.string().max(20).default("7d") }) },
+    schema: { tags: ["data"], querystring: z.strictObject({ window: z.string().max(20).default("7d") }), operationId: "getDataLatency", summary: "Each source's data latency against what each action type requires", response: responses({ 200: ok(LatencyResponse, "The latency report") }, 400, 401, 403) },
   }, async (req) => {
     requireUser(callerOf(req));
     const window = parseWindow(req.query.window);
@@ -29,7 +31,7 @@ export const eventRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) 
   });
 
   // Agents read it too: it is what they decide on, and what the gate will hold them to.
-  app.get("/hcps/:id/state", { schema: { tags: ["data"], params: z.strictObject({ id: z.string().min(1).max(200) }) } }, async (req) => {
+  app.get("/hcps/:id/state", { schema: { tags: ["data"], params: z.strictObject({ id: z.string().min(1).max(200) }), operationId: "getHcpState", summary: "What Steward knows about an HCP's recent activity", response: responses({ 200: ok(HcpStateResponse, "The HCP's state now") }, 400, 401, 404) } }, async (req) => {
     callerOf(req);
     const now = ctx.clock.now();
     const state = await readHcpState(ctx.store.db, req.params.id, now);

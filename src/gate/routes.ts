@@ -8,6 +8,8 @@ import { ProposalBodySchema } from "./proposal.ts";
 import { getDecision, listDecisions, propose, proposeBatch, type BatchItem } from "./service.ts";
 import { OUTCOMES } from "./verdict.ts";
 import { agentOnly } from "../server/guards.ts";
+import { ok, responses } from "../server/openapi.ts";
+import { BatchResponse, DecisionDetailResponse, DecisionListResponse, DecisionOut } from "./responses.ts";
 
 const tags = ["proposals"];
 const BatchSchema = z.strictObject({
@@ -22,13 +24,13 @@ const DecisionsQuery = z.strictObject({
 });
 
 export const proposalRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
-  app.post("/proposals", { preValidation: agentOnly, schema: { tags, body: ProposalBodySchema } }, async (req) => {
+  app.post("/proposals", { preValidation: agentOnly, schema: { tags, body: ProposalBodySchema, operationId: "propose", summary: "Propose one action for an HCP and get the decision (agent key)", response: responses({ 200: ok(DecisionOut, "The decision (the same one again for a repeated idempotency key)") }, 400, 401, 403, 409, 413, 415) } }, async (req) => {
     const agent = requireAgent(callerOf(req));
     return propose(ctx, agent.id, req.body);
   });
 
   // An agent batches its own proposals; an orchestrating person (agent_owner) may batch several agents'.
-  app.post("/proposals/batch", { schema: { tags, body: BatchSchema } }, async (req) => {
+  app.post("/proposals/batch", { schema: { tags, body: BatchSchema, operationId: "proposeBatch", summary: "Propose up to 500 actions at once, arbitrated together", response: responses({ 200: ok(BatchResponse, "One decision per proposal, in order") }, 400, 401, 403, 409, 413, 415) } }, async (req) => {
     const caller = callerOf(req);
     let items: BatchItem[];
     if (caller.kind === "agent") {
@@ -52,7 +54,7 @@ export const proposalRoutes = (ctx: Context): FastifyPluginAsyncZod => async (ap
     return { decisions: await proposeBatch(ctx, actorOf(caller), items) };
   });
 
-  app.get("/decisions/:id", { schema: { tags: ["decisions"], params: z.strictObject({ id: z.string().min(1).max(200) }) } }, async (req) => {
+  app.get("/decisions/:id", { schema: { tags: ["decisions"], params: z.strictObject({ id: z.string().min(1).max(200) }), operationId: "getDecision", summary: "Read a decision with its checks, proposal and outcomes", response: responses({ 200: ok(DecisionDetailResponse, "The decision") }, 400, 401, 403, 404) } }, async (req) => {
     const caller = callerOf(req);
     const decision = await getDecision(ctx.store.db, req.params.id);
     // An agent reads only its own decisions; to it, another agent's decision does not exist.
@@ -60,7 +62,7 @@ export const proposalRoutes = (ctx: Context): FastifyPluginAsyncZod => async (ap
     return decision;
   });
 
-  app.get("/decisions", { schema: { tags: ["decisions"], querystring: DecisionsQuery } }, async (req) => {
+  app.get("/decisions", { schema: { tags: ["decisions"], querystring: DecisionsQuery, operationId: "listDecisions", summary: "List decisions, newest first (an agent sees only its own)", response: responses({ 200: ok(DecisionListResponse, "Matching decisions") }, 400, 401, 403) } }, async (req) => {
     const caller = callerOf(req);
     const q = { ...req.query };
     if (caller.kind === "agent") {

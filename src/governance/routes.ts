@@ -9,6 +9,8 @@ import { runBundleTests } from "./bundle-tests.ts";
 import { dryRun } from "./dry-run.ts";
 import type { Bundle } from "./bundle.ts";
 import { governanceChanger, requireGovernanceChanger } from "./permissions.ts";
+import { ok, responses } from "../server/openapi.ts";
+import { ActivationResponse, BundleOut, DryRunResponse } from "./responses.ts";
 
 const tags = ["governance"];
 
@@ -47,19 +49,19 @@ export function describeBundle(bundle: Bundle) {
 }
 
 export const governanceRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
-  app.get("/governance", { schema: { tags } }, async (req) => {
+  app.get("/governance", { schema: { tags, operationId: "getGovernance", summary: "The active governance bundle", response: responses({ 200: ok(BundleOut, "The bundle in force") }, 401, 403) } }, async (req) => {
     requireUser(callerOf(req));
     return describeBundle(await ctx.governance.refresh(ctx.store.db));
   });
 
-  app.post("/governance/dry-run", { preValidation: governanceChanger(), bodyLimit: BUNDLE_LIMITS.bodyBytes, schema: { tags, body: FilesSchema } }, async (req) => {
+  app.post("/governance/dry-run", { preValidation: governanceChanger(), bodyLimit: BUNDLE_LIMITS.bodyBytes, schema: { tags, body: FilesSchema, operationId: "dryRunGovernance", summary: "Replay recent decisions under a candidate bundle, and run its tests", response: responses({ 200: ok(DryRunResponse, "What would change, and the bundle's own test results") }, 400, 401, 403, 413, 415) } }, async (req) => {
     requireGovernanceChanger(callerOf(req));
     const candidate = loadCandidate(req.body.files);
     const tests = runBundleTests(candidate);
     return { ...(await dryRun(ctx.store.db, await ctx.governance.refresh(ctx.store.db), candidate)), tests };
   });
 
-  app.put("/governance", { preValidation: governanceChanger(), bodyLimit: BUNDLE_LIMITS.bodyBytes, schema: { tags, body: FilesSchema } }, async (req) => {
+  app.put("/governance", { preValidation: governanceChanger(), bodyLimit: BUNDLE_LIMITS.bodyBytes, schema: { tags, body: FilesSchema, operationId: "activateGovernance", summary: "Activate a new governance bundle (its tests must pass)", response: responses({ 200: ok(ActivationResponse, "The activated bundle and its test results") }, 400, 401, 403, 413, 415, 422) } }, async (req) => {
     const user = requireGovernanceChanger(callerOf(req));
     const candidate = loadCandidate(req.body.files);
     const tests = runBundleTests(candidate);

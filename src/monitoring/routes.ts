@@ -7,6 +7,8 @@ import { MarketSchema } from "../shared/vocabulary.ts";
 import { operatingMetrics } from "./metrics.ts";
 import { contentMetrics } from "../content/metrics.ts";
 import { prometheusRegistry } from "./prometheus.ts";
+import { ok, responses } from "../server/openapi.ts";
+import { MetricsResponse, PrometheusText } from "./responses.ts";
 
 const DAY = 24 * 3600 * 1000;
 const MetricsQuerySchema = z.strictObject({
@@ -18,7 +20,7 @@ const MetricsQuerySchema = z.strictObject({
 
 /** GET /v1/metrics (signed-in people) — the operating-model metrics as JSON. */
 export const metricsRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
-  app.get("/metrics", { preValidation: reader, schema: { tags: ["metrics"], querystring: MetricsQuerySchema } }, async (req) => {
+  app.get("/metrics", { preValidation: reader, schema: { tags: ["metrics"], querystring: MetricsQuerySchema, operationId: "getMetrics", summary: "Operating-model metrics over a window (default: the last 7 days)", response: responses({ 200: ok(MetricsResponse, "The metrics") }, 400, 401, 403) } }, async (req) => {
     const now = ctx.clock.now();
     const to = req.query.to ? new Date(req.query.to) : now;
     const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - 7 * DAY);
@@ -33,7 +35,7 @@ export const metricsRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app
 /** GET /metrics — Prometheus text, unauthenticated like every scrape target; aggregates only. */
 export const prometheusRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
   const registry = prometheusRegistry(ctx);
-  app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
+  app.get("/metrics", { schema: { tags: ["health"], operationId: "getPrometheusMetrics", summary: "Prometheus scrape target", security: [], response: { 200: { description: "Prometheus text exposition format", content: { "text/plain": { schema: PrometheusText } } } } } }, async (_req, reply) => {
     reply.header("content-type", registry.contentType);
     return registry.metrics();
   });

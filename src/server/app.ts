@@ -2,7 +2,8 @@
 // one plugin per capability.
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import swagger from "@fastify/swagger";
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import type { Context } from "../shared/context.ts";
 import type { Principal } from "../auth/principal.ts";
 import { checkToken } from "../auth/store.ts";
@@ -11,6 +12,7 @@ import { AppError, invalid, unauthorized } from "../shared/errors.ts";
 import { errorBody, handleError, writeClientError } from "./errors.ts";
 import { jsonDepth, MAX_JSON_DEPTH, unstorableFields } from "./hostile-input.ts";
 import { resolveLimits, type ServerLimits } from "./limits.ts";
+import { OPENAPI_FRAME, ok, OpenApiDocumentSchema, withoutUnusedComponents, withRouterErrors } from "./openapi.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { userRoutes } from "../auth/routes.ts";
 import { agentRoutes } from "../agents/routes.ts";
@@ -68,6 +70,9 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
     clientErrorHandler: writeClientError,
   });
   app.setValidatorCompiler(validatorCompiler);
+  // Response schemas document the API (and a test holds real answers to them); they do not reshape
+  // what is sent: every answer is serialized exactly as the handler built it.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody("NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]}`)));
 
@@ -93,14 +98,7 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
     }
   });
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: "Steward API", version: "1.0.0", description: "The governed decision gate for commercial AI agents in life sciences." },
-      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, { openapi: OPENAPI_FRAME, transform: (route) => withRouterErrors(jsonSchemaTransform(route)), transformObject: (doc) => withoutUnusedComponents(jsonSchemaTransformObject(doc) as Parameters<typeof withoutUnusedComponents>[0]) as ReturnType<typeof jsonSchemaTransformObject> });
 
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (req: FastifyRequest) => {
@@ -145,7 +143,12 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   await app.register(sessionRoutes(ctx, { ttlMs: options.sessionTtlMs }), { prefix: "/v1" });
   await app.register(portfolioRoutes(ctx), { prefix: "/v1" });
   await app.register(consolePages());
-  typed.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  typed.get("/openapi.json", {
+    schema: {
+      tags: ["health"], operationId: "getOpenApiDocument", summary: "This OpenAPI document", security: [],
+      response: { 200: ok(OpenApiDocumentSchema, "The OpenAPI 3.1 document") },
+    },
+  }, async () => app.swagger() as unknown as z.infer<typeof OpenApiDocumentSchema>);
   await app.ready();
   return app;
 }
