@@ -1,5 +1,6 @@
 // Everything decide() may look at, loaded by the shell in one read. Plain data; times as epoch ms.
 import type { Channel, Market, Purpose, ActionType } from "../shared/vocabulary.ts";
+import type { PersonalizationToken } from "../content/personalization.ts";
 
 export type AgentStatus = "active" | "paused" | "halted";
 
@@ -16,6 +17,8 @@ export interface AgentView {
 
 export interface HcpView {
   id: string;
+  /** The profile's name: what `{{hcp.name}}` (and, by default, `{{hcp.lastName}}`) is filled with. */
+  name: string;
   market: Market;
   /** The HCP's own zone; null means the market's. */
   timezone: string | null;
@@ -53,6 +56,8 @@ export interface AssetView {
   riskClass: "low" | "medium" | "high";
   expiresAt: number | null;
   claims: readonly ClaimView[];
+  /** The personalization tokens the version's subject and approved render use (each must have a value to send). */
+  tokens: readonly PersonalizationToken[];
 }
 
 /** A touch that holds contact capacity: an allowed or scheduled action, past or future. */

@@ -12,6 +12,7 @@ import { decide } from "../gate/decide.ts";
 import { commitDelivery, loadSnapshot } from "../gate/store.ts";
 import type { Proposal } from "../gate/proposal.ts";
 import { lockAssetForSend } from "../content/read-model.ts";
+import { contentUnderReview, type ReviewContent, type SignedContent } from "./content.ts";
 
 /** How long a review may wait before it is overdue (the console shows deadlines). */
 export const REVIEW_DEADLINE_MS = 48 * 3600 * 1000;
@@ -20,6 +21,8 @@ export type ReviewStatus = "open" | "approved" | "rejected" | "cancelled";
 
 export interface ReviewSignature extends Signature {
   roles: ReviewerRole[];
+  /** The hash of the content the signer was shown and signed (absent on signatures from before content was reviewable). */
+  content?: SignedContent;
 }
 
 export interface Review {
@@ -37,6 +40,8 @@ export interface Review {
   /** Roles that have not signed yet. */
   awaiting: ReviewerRole[];
   reason: string | null;
+  /** What the action will send, as the reviewer reads and signs it; null when it sends no text. Only on a single review. */
+  content?: ReviewContent | null;
 }
 
 type ReviewRow = NonNullable<Awaited<ReturnType<typeof selectReview>>>;
@@ -64,7 +69,21 @@ export async function openReview(w: Write, r: { id: string; decisionId: string; 
 export async function getReview(db: Db, id: string): Promise<Review> {
   const row = await selectReview(db, id);
   if (!row) throw notFound("review", id);
-  return toReview(row);
+  const review = toReview(row);
+  const decision = await db.selectFrom("decisions").select("proposal").where("id", "=", review.decisionId).executeTakeFirst();
+  const under = decision ? await contentUnderReview(db, review.decisionId, decision.proposal, review.hcpId) : null;
+  return { ...review, content: under?.content ?? null };
+}
+
+/** The content this signature covers; every signer of one review must have signed the same. */
+async function contentToSign(trx: Write["trx"], review: Review): Promise<{ signed: SignedContent | null; content: ReviewContent | null }> {
+  const decision = await trx.selectFrom("decisions").select("proposal").where("id", "=", review.decisionId).executeTakeFirstOrThrow();
+  const under = await contentUnderReview(trx, review.decisionId, decision.proposal, review.hcpId);
+  const earlier = review.signatures.find((s) => s.content && under && s.content.hash !== under.signed.hash);
+  if (earlier) {
+    throw conflict("CONTENT_CHANGED", `review ${review.id}: the content changed after ${earlier.printedName} signed it (signed ${earlier.content!.hash}, now ${under!.signed.hash}); it must be proposed again`);
+  }
+  return { signed: under?.signed ?? null, content: under?.content ?? null };
 }
 
 export async function listReviews(db: Db, q: { status?: ReviewStatus; role?: ReviewerRole; limit: number }): Promise<Review[]> {
@@ -83,7 +102,7 @@ function signableRoles(p: Principal, awaiting: readonly ReviewerRole[]): Reviewe
 
 function reviveProposal(json: string): Proposal {
   const p = JSON.parse(json) as Proposal & { notAfter: string | null };
-  return { ...p, notAfter: p.notAfter ? new Date(p.notAfter) : null };
+  return { ...p, notAfter: p.notAfter ? new Date(p.notAfter) : null, content: p.content ?? null };
 }
 
 export async function approveReview(ctx: Context, user: Extract<Principal, { kind: "user" }>, id: string, input: SignatureInput) {
@@ -95,12 +114,14 @@ export async function approveReview(ctx: Context, user: Extract<Principal, { kin
     await lockHcp(ctx.store, w.trx, before.hcpId);
     const review = toReview((await selectReview(w.trx, id))!);
     const roles = assertSignable(user, review);
-    const signatures = [...review.signatures, { ...signature, roles }];
+    const { signed, content } = await contentToSign(w.trx, review);
+    const mine: ReviewSignature = signed ? { ...signature, roles, content: signed } : { ...signature, roles };
+    const signatures = [...review.signatures, mine];
     const awaiting = review.awaiting.filter((r) => !roles.includes(r));
     if (awaiting.length > 0) {
       await w.trx.updateTable("reviews").set({ signature: JSON.stringify(signatures) }).where("id", "=", id).execute();
-      w.audit("review.signed", `review:${id}`, { signature: { ...signature, roles }, awaiting });
-      return { review: { ...review, signatures, awaiting }, decision: null };
+      w.audit("review.signed", `review:${id}`, { signature: mine, awaiting });
+      return { review: { ...review, signatures, awaiting, content }, decision: null };
     }
     const decisionRow = await w.trx.selectFrom("decisions").selectAll().where("id", "=", review.decisionId).executeTakeFirstOrThrow();
     const proposal = reviveProposal(decisionRow.proposal);
@@ -116,10 +137,10 @@ export async function approveReview(ctx: Context, user: Extract<Principal, { kin
     }).where("id", "=", review.decisionId).execute();
     await commitDelivery(w.trx, review.decisionId, proposal, verdict);
     await w.trx.updateTable("reviews").set({ status: "approved", signature: JSON.stringify(signatures), closed_at: now.toISOString(), closed_by: user.id }).where("id", "=", id).execute();
-    w.audit("review.approved", `review:${id}`, { signature: { ...signature, roles }, decisionId: review.decisionId });
+    w.audit("review.approved", `review:${id}`, { signature: mine, decisionId: review.decisionId });
     w.audit("decision.resolved", `decision:${review.decisionId}`, { outcome: verdict.outcome, reasons: verdict.reasons, bundleVersion: verdict.bundleVersion, scheduledFor, reviewId: id });
     return {
-      review: { ...review, status: "approved" as const, signatures, awaiting: [], closedAt: now.toISOString(), closedBy: user.id },
+      review: { ...review, status: "approved" as const, signatures, awaiting: [], closedAt: now.toISOString(), closedBy: user.id, content },
       decision: { id: review.decisionId, outcome: verdict.outcome, reasons: verdict.reasons, bundleVersion: verdict.bundleVersion, decidedAt: now.toISOString(), ...(scheduledFor ? { scheduledFor } : {}), reviewId: id },
     };
   });
