@@ -21,8 +21,10 @@ import { withdrawClaim } from "./withdrawal.ts";
 import { listNotices, NoticeQuerySchema } from "./notices.ts";
 import { contentMetrics } from "./metrics.ts";
 import { InstantSchema, ReasonSchema } from "./lifecycle.ts";
+import { previewAsset } from "./preview.ts";
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(200) });
+const RenderQuerySchema = z.strictObject({ hcpId: z.string().min(1).max(200).optional() });
 const VersionParams = z.strictObject({ id: z.string().min(1).max(200), version: z.coerce.number().int().min(1) });
 const WithdrawalBodySchema = z.strictObject({ reason: ReasonSchema });
 const ApprovalBodySchema = z.strictObject({ signature: SignatureSchema });
@@ -112,9 +114,9 @@ export const contentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app
     return { versions: await assetHistory(ctx.store.db, req.params.id, now()) };
   });
 
-  app.get("/assets/:id/render", { preValidation: reader, schema: { tags, params: IdParams } }, async (req) => {
+  app.get("/assets/:id/render", { preValidation: reader, schema: { tags, params: IdParams, querystring: RenderQuerySchema } }, async (req) => {
     const asset = await getAsset(ctx.store.db, req.params.id, now());
-    return { id: asset.id, version: asset.version, subject: asset.subject, text: asset.rendered };
+    return previewAsset(ctx.store.db, asset, req.query.hcpId ?? null);
   });
 
   app.post("/assets/:id/submit", { preValidation: allow("mops", ...REVIEWERS), schema: { tags, params: IdParams, body: EmptyBodySchema } }, async (req) => {

@@ -111,6 +111,8 @@ export interface Signature {
   signedAt: string;
   meaning: "approved" | "rejected" | "reviewed";
   roles?: string[];
+  /** On a review's signature: the hash of the content signed. */
+  content?: { hash: string; approved: { assetId: string; version: number; hash: string } | null };
 }
 
 export interface Review {
@@ -127,6 +129,14 @@ export interface Review {
   signatures: Signature[];
   awaiting: ReviewerRole[];
   reason: string | null;
+  /** GET /v1/reviews/{id} only: what the action sends, as signed (its hash is what a signature covers). */
+  content?: ReviewContent | null;
+}
+
+export interface ReviewContent {
+  text: string;
+  subject?: string;
+  hash: string;
 }
 
 export type ContentStatus = "draft" | "submitted" | "in_review" | "approved" | "rejected" | "withdrawn" | "expired" | string;
@@ -168,6 +178,8 @@ export interface Asset {
   product: string | null;
   body: string;
   safetyInfo: string | null;
+  /** The approved render: modules and safety information placed, tokens unfilled. */
+  rendered: string;
   expiresAt: string | null;
   derivedFrom: string | null;
   status: ContentStatus;
