@@ -135,6 +135,8 @@ function makeHcps(country: CountryProfile, rng: Rng): DemoHcp[] {
         ...(hospital ? { institution: place.hospital } : {}), decile,
         // What the assets' personalization tokens are filled with (docs/content.md); the rep by territory, not drawn.
         title: country.honorific(professor), lastName, repName: country.reps[i % country.reps.length]!,
+        // An address in the reserved .example domain, so a demo run against a real SMTP server delivers (to nobody).
+        email: `${id}@hcp.example`,
       },
     };
     if (place.timezone) body.timezone = place.timezone;
