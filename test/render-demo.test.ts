@@ -17,18 +17,14 @@ import { defaultDispatchConfig } from "../src/dispatch/config.ts";
 import { Dispatcher } from "../src/dispatch/dispatcher.ts";
 import { ENGINES } from "./engines.ts";
 import { startTestServer, type TestServer } from "./server.ts";
-import { startSmtpReceiver, type SmtpReceiver } from "./smtp.ts";
+import { asReceived, startSmtpReceiver, type SmtpReceiver } from "./smtp.ts";
 import { ok } from "./market.ts";
 
 const NOW = "2026-03-02T15:00:00.000Z";
 const LINK = "https://unsubscribe.example/u?d={decisionId}&o={outboxId}";
 const sha256 = (s: string) => hash("sha256", s, "hex");
 const count = (text: string, part: string) => text.split(part).length - 1;
-/**
- * SMTP's end of data needs the message to end in a line break: a text without one arrives with one
- * (nodemailer writes CRLF, mailparser reads it back as "\n"). Every other byte arrives as sent.
- */
-export const asReceived = (text: string) => (text.endsWith("\n") ? text : `${text}\n`);
+
 
 interface DemoHcp {
   id: string;

@@ -35,3 +35,9 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
   const { port } = server.server.address() as AddressInfo;
   return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
+
+/**
+ * SMTP's end of data needs the message to end in a line break: a text without one arrives with one
+ * (nodemailer writes CRLF, mailparser reads it back as "\n"). Every other byte arrives as sent.
+ */
+export const asReceived = (text: string) => (text.endsWith("\n") ? text : `${text}\n`);
