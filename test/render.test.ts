@@ -103,6 +103,13 @@ describe.each(ENGINES)("exactly as approved on %s", (engine) => {
     expect(JSON.parse(dead.data).reasons.map((r: { code: string }) => r.code)).toEqual(["CONTENT_TAMPERED"]);
   });
 
+  it("records in a rejection's signature the content it refused", async () => {
+    const hcpId = await putHcp("us-mi-3", {});
+    const d = await ok(m.agent.post("/v1/proposals", { idempotencyKey: key(), hcpId, action: "mi_response", purpose: "medical", content: ANSWER }));
+    const rejected = await ok(m.users.medical.post(`/v1/reviews/${d.reviewId}/reject`, { reason: "The answer must cite the renal study", signature: { password: PASSWORD, meaning: "rejected" } }));
+    expect(rejected.review.signatures[0].content).toEqual({ hash: sha256(JSON.stringify([ANSWER.subject, ANSWER.text])), approved: null });
+  });
+
   it("requires an MI answer's text, and takes content only as written: no tokens, not with an asset, within its limits", async () => {
     const none = await ok(m.agent.post("/v1/proposals", { idempotencyKey: key(), hcpId: "us-1", action: "mi_response", purpose: "medical" }));
     expect([none.outcome, none.reasons[0].code]).toEqual(["rejected", "CONTENT_REQUIRED"]);

@@ -75,11 +75,14 @@ export async function getReview(db: Db, id: string): Promise<Review> {
   return { ...review, content: under?.content ?? null };
 }
 
-/** The content this signature covers; every signer of one review must have signed the same. */
-async function contentToSign(trx: Write["trx"], review: Review): Promise<{ signed: SignedContent | null; content: ReviewContent | null }> {
+/**
+ * The content this signature covers. Every approving signer of one review must have signed the same
+ * content (`approving`); a rejection may always refuse what is there now.
+ */
+async function contentToSign(trx: Write["trx"], review: Review, approving = true): Promise<{ signed: SignedContent | null; content: ReviewContent | null }> {
   const decision = await trx.selectFrom("decisions").select("proposal").where("id", "=", review.decisionId).executeTakeFirstOrThrow();
   const under = await contentUnderReview(trx, review.decisionId, decision.proposal, review.hcpId);
-  const earlier = review.signatures.find((s) => s.content && under && s.content.hash !== under.signed.hash);
+  const earlier = approving ? review.signatures.find((s) => s.content && under && s.content.hash !== under.signed.hash) : undefined;
   if (earlier) {
     throw conflict("CONTENT_CHANGED", `review ${review.id}: the content changed after ${earlier.printedName} signed it (signed ${earlier.content!.hash}, now ${under!.signed.hash}); it must be proposed again`);
   }
@@ -153,12 +156,15 @@ export async function rejectReview(ctx: Context, user: Extract<Principal, { kind
   return write(ctx, actorOf(user), async (w) => {
     const review = toReview((await selectReview(w.trx, id))!);
     const roles = assertSignable(user, review);
-    const signatures = [...review.signatures, { ...signature, roles }];
+    // A rejection records what it refused, as an approval records what it approved.
+    const { signed } = await contentToSign(w.trx, review, false);
+    const mine: ReviewSignature = signed ? { ...signature, roles, content: signed } : { ...signature, roles };
+    const signatures = [...review.signatures, mine];
     const at = w.now.toISOString();
     const reasons = [{ code: "AUTHORITY_CONFIRM", message: `rejected by ${signature.printedName} (${roles.join(", ")}): ${reason}` }];
     await w.trx.updateTable("reviews").set({ status: "rejected", signature: JSON.stringify(signatures), closed_at: at, closed_by: user.id, reason }).where("id", "=", id).execute();
     await w.trx.updateTable("decisions").set({ outcome: "rejected", resolved_at: at, resolution: JSON.stringify({ reviewId: id, signatures, outcome: "rejected", reason, reasons }) }).where("id", "=", review.decisionId).execute();
-    w.audit("review.rejected", `review:${id}`, { signature: { ...signature, roles }, reason, decisionId: review.decisionId });
+    w.audit("review.rejected", `review:${id}`, { signature: mine, reason, decisionId: review.decisionId });
     return { review: { ...review, status: "rejected" as const, signatures, awaiting: [], closedAt: at, closedBy: user.id, reason }, decision: { id: review.decisionId, outcome: "rejected" as const } };
   });
 }
