@@ -183,6 +183,25 @@ describe.each(ENGINES)("exactly as approved on %s", (engine) => {
     expect(view.item).toMatchObject({ status: "dead", message: null, missing: ["rep.name"] });
   });
 
+  it("never sends an approved render that holds an unknown token (stored before the check existed): it has no value", async () => {
+    await ok(asset("ast-legacy", "Cardiozan lowers LDL-C by 50% at 12 weeks. Unsubscribe: {{unsubscribe}}"), 201);
+    await ok(m.users.medical.post("/v1/assets/ast-legacy/approve", SIGN));
+    const hcpId = await putHcp("us-legacy-1", {});
+    const allowed = await ok(m.agent.post("/v1/proposals", { idempotencyKey: key(), hcpId, action: "email", purpose: "promotional", assetId: "ast-legacy", confidence: 0.9 }));
+    expect(allowed.outcome, JSON.stringify(allowed.reasons)).toBe("allowed");
+    // As an older release stored it: the token in the approved render itself.
+    for (const table of ["assets", "asset_versions"] as const) {
+      await db().updateTable(table).set({ rendered: "Register: {{event.registration_url}}\nUnsubscribe: {{unsubscribe}}" }).where(table === "assets" ? "id" : "asset_id", "=", "ast-legacy").execute();
+    }
+    const rejected = await ok(m.agent.post("/v1/proposals", { idempotencyKey: key(), hcpId: await putHcp("us-legacy-2", {}), action: "email", purpose: "promotional", assetId: "ast-legacy", confidence: 0.9 }));
+    expect(rejected.outcome).toBe("rejected");
+    expect(rejected.reasons.find((r: { code: string }) => r.code === "PERSONALIZATION_MISSING").message).toContain("{{event.registration_url}}");
+    await drain();
+    const item = await itemOf(allowed.id);
+    expect([item.status, item.closed_reason]).toEqual(["dead", expect.stringContaining("PERSONALIZATION_MISSING")]);
+    expect(mailOf(item.id)).toEqual([]);
+  });
+
   it("shows an asset-based action's review the asset rendered for its HCP, and signs that", async () => {
     const hcpId = await putHcp("us-brand-1", {});
     const d = await ok(m.agent.post("/v1/proposals", { idempotencyKey: key(), hcpId, action: "email", purpose: "promotional", assetId: "ast-us", confidence: 0.4 }));

@@ -7,7 +7,7 @@
 //                                 approved render of an asset (tokens unfilled) and a review's content
 //   textHash(text)                over the UTF-8 of the text: `messageHash` of a sent message
 import { hash as digest } from "node:crypto";
-import { fillTokens, missingTokens, scanTokens, type PersonalizationToken, type TokenValues } from "./personalization.ts";
+import { fillTokens, missingTokens, neededTokens, type TokenValues } from "./personalization.ts";
 
 export interface MessageText {
   subject: string | null;
@@ -29,11 +29,11 @@ export function approvedRender(version: { subject: string | null; rendered: stri
 
 export type Personalized =
   | { ok: true; message: MessageText }
-  | { ok: false; missing: PersonalizationToken[] };
+  | { ok: false; missing: string[] };
 
 /** The approved render with every token filled, or the tokens whose value is missing (nothing is filled then). */
 export function personalize(approved: MessageText, values: TokenValues): Personalized {
-  const missing = missingTokens(scanTokens(approved.subject, approved.text).used, values);
+  const missing = missingTokens(neededTokens(approved.subject, approved.text), values);
   if (missing.length > 0) return { ok: false, missing };
   return { ok: true, message: { subject: approved.subject === null ? null : fillTokens(approved.subject, values), text: fillTokens(approved.text, values) } };
 }

@@ -20,7 +20,10 @@ const TOKEN = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const MODULE_PLACEHOLDER = /^(claim:[^{}]*|isi)$/;
 
 export interface TokenUse {
+  /** As written, braces included. */
   token: string;
+  /** Between the braces, trimmed. */
+  name: string;
   start: number;
   end: number;
 }
@@ -40,7 +43,7 @@ export function scanTokens(...texts: readonly (string | null | undefined)[]): To
     for (const m of text.matchAll(TOKEN)) {
       const name = m[1]!;
       if (ALLOWED.has(name)) used.add(name);
-      else if (!MODULE_PLACEHOLDER.test(name)) unknown.push({ token: m[0], start: m.index, end: m.index + m[0].length });
+      else if (!MODULE_PLACEHOLDER.test(name)) unknown.push({ token: m[0], name, start: m.index, end: m.index + m[0].length });
     }
   }
   return { used: PERSONALIZATION_TOKENS.filter((t) => used.has(t)), unknown };
@@ -70,9 +73,19 @@ export function tokenValues(profile: Profile, unsubscribeUrl: string | null): To
   return values;
 }
 
+/**
+ * Every token a text needs a value for: the allowed ones it uses, then any unknown one (which never has
+ * a value: an approved render holding one predates the PERSONALIZATION_UNKNOWN check, and must not be
+ * sent raw either).
+ */
+export function neededTokens(...texts: readonly (string | null | undefined)[]): string[] {
+  const scan = scanTokens(...texts);
+  return [...scan.used, ...new Set(scan.unknown.map((u) => u.name))];
+}
+
 /** The tokens of `needed` that have no value. */
-export function missingTokens(needed: readonly PersonalizationToken[], values: TokenValues): PersonalizationToken[] {
-  return needed.filter((t) => values[t] === undefined);
+export function missingTokens(needed: readonly string[], values: TokenValues): string[] {
+  return needed.filter((t) => values[t as PersonalizationToken] === undefined);
 }
 
 /** Fills every allowed token that has a value; anything else stays exactly as written. */

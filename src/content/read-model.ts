@@ -4,7 +4,7 @@ import type { Db, Store, Tx } from "../store/db.ts";
 import type { AssetView, ClaimView } from "../gate/snapshot.ts";
 import type { Channel, Market } from "../shared/vocabulary.ts";
 import { prepared } from "../store/prepared.ts";
-import { scanTokens } from "./personalization.ts";
+import { neededTokens } from "./personalization.ts";
 import { epochOrNull, highestRisk, statusAt, toGateStatus, type ContentStatus, type RiskClass } from "./lifecycle.ts";
 
 /**
@@ -78,7 +78,7 @@ export function toAssetView(assetId: string, asset: StoredAssetVersion, claims: 
     claims: claims.map((c): ClaimView => ({
       id: c.id, version: c.version, status: status(c.claim_status === "withdrawn" ? "withdrawn" : c.status, c.expires_at), expiresAt: epochOrNull(c.expires_at),
     })),
-    tokens: scanTokens(asset.subject, asset.rendered).used,
+    tokens: neededTokens(asset.subject, asset.rendered),
   };
 }
 

@@ -2,7 +2,7 @@
 // personalization filled, or the proposal's own content exactly as written (and signed). The one
 // composition behind the dispatcher, `GET /v1/outbox/{id}` and a review's content. Pure.
 import type { SendableCopy } from "../content/read-model.ts";
-import type { PersonalizationToken, Profile } from "../content/personalization.ts";
+import type { Profile } from "../content/personalization.ts";
 import { tokenValues } from "../content/personalization.ts";
 import { approvedRender, contentHash, personalize, textHash, type MessageText } from "../content/message.ts";
 import type { ProposalContent } from "../gate/proposal.ts";
@@ -16,7 +16,7 @@ export interface ApprovedRef {
 
 export type Composed =
   | { kind: "message"; message: MessageText; messageHash: string; approved: ApprovedRef | null }
-  | { kind: "missing"; missing: PersonalizationToken[]; approved: ApprovedRef }
+  | { kind: "missing"; missing: string[]; approved: ApprovedRef }
   /** The action sends no text (a field suggestion without a note). */
   | { kind: "none" };
 

@@ -1,6 +1,5 @@
 // Everything decide() may look at, loaded by the shell in one read. Plain data; times as epoch ms.
 import type { Channel, Market, Purpose, ActionType } from "../shared/vocabulary.ts";
-import type { PersonalizationToken } from "../content/personalization.ts";
 
 export type AgentStatus = "active" | "paused" | "halted";
 
@@ -56,8 +55,8 @@ export interface AssetView {
   riskClass: "low" | "medium" | "high";
   expiresAt: number | null;
   claims: readonly ClaimView[];
-  /** The personalization tokens the version's subject and approved render use (each must have a value to send). */
-  tokens: readonly PersonalizationToken[];
+  /** The tokens the version's subject and approved render use (each must have a value to send; an unknown one never has). */
+  tokens: readonly string[];
 }
 
 /** A touch that holds contact capacity: an allowed or scheduled action, past or future. */

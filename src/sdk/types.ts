@@ -100,7 +100,7 @@ export interface RenderedAsset {
   /** With `hcpId`: the message that HCP would receive (null when a token has no value; those are in `missing`). */
   hcpId?: string;
   message?: { subject?: string; text: string } | null;
-  missing?: PersonalizationToken[];
+  missing?: string[];
 }
 /** The text an action without an asset carries (`content` of a proposal): what review shows and what is sent. */
 export type { ProposalContent, ReviewContent, SignedContent, ApprovedRef, PersonalizationToken };
