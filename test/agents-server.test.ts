@@ -101,6 +101,14 @@ describe.each(ENGINES)("the reference agents on %s", (engine) => {
     // Medical approves one and it is answered; one review runs past its deadline.
     const one = decided[0]!;
     const review = (await client(m.tokens.medical).listReviews({ status: "open", role: "reviewer:medical" })).find((x) => x.decisionId === one.id)!;
+    // The reviewer reads the drafted answer: in the HCP's market language, with its reference.
+    const drafts = await Promise.all(decided.map(async (d) => (await client(m.tokens.medical).listReviews({ role: "reviewer:medical" })).find((x) => x.decisionId === d.id)!.id));
+    const [en, , de] = await Promise.all(drafts.map((id) => client(m.tokens.medical).getReview(id)));
+    expect(en!.content!.text).toContain("No dose adjustment is needed in mild to moderate renal impairment");
+    expect(en!.content!.text).toContain("Reference: Cardiozan (zanitrapib) 10 mg tablets, US Prescribing Information");
+    expect(en!.content!.subject).toBe("Your medical information request: renal dosing");
+    expect(de!.content!.text).toContain("keine Dosisanpassung erforderlich");
+    expect(de!.content!.text).toContain("Quelle: Fachinformation");
     await client(m.tokens.medical).approveReview(review.id, { password: PASSWORD, meaning: "approved" });
     clock.advance(49 * HOUR);
     await mops().ingestEvents([{ id: "mi-ans-0", hcpId: one.hcp_id, type: "mi_answered", source: "mi", occurredAt: at(-HOUR), decisionId: one.id }]);

@@ -163,6 +163,23 @@ describe("the console", () => {
     expect(review.review.signatures[0]).toMatchObject({ username: "lead", printedName: "Lea Duval", meaning: "approved" });
   });
 
+  it("shows an MI answer's own text in its review panel, with the hash the signature covers", async () => {
+    const answer = { subject: "Ihre Anfrage: Nierenfunktion", text: "Sehr geehrte Frau Dr. Wolf,\n\nbei leichter bis mittelschwerer Nierenfunktionsstörung ist keine Dosisanpassung erforderlich.\n\nQuelle: Fachinformation Cardiozan, Abschnitt 4.2." };
+    const mi = await ok(m.agent.post("/v1/proposals", { idempotencyKey: "console-mi-1", hcpId: "de-1", action: "mi_response", purpose: "medical", content: answer }));
+    expect(mi.outcome).toBe("pending_review");
+    const { review } = await ok(m.admin.get(`/v1/reviews/${mi.reviewId}`));
+    await nav("Reviews");
+    await page.getByRole("tab", { name: /medical/ }).click();
+    await page.locator(`[data-review="${mi.reviewId}"]`).click();
+    const detail = page.getByLabel(`Review ${mi.reviewId}`);
+    const content = detail.getByLabel("Content of the action, as it will be sent");
+    await content.getByText(answer.subject).waitFor();
+    expect(await content.locator("[data-rendered-text]").textContent()).toBe(answer.text);
+    expect(await detail.locator("[data-content-hash]").textContent()).toBe(review.content.hash);
+    expect(await detail.getByText("This action carries no content").count()).toBe(0);
+    await shot("04b-review-mi");
+  });
+
   it("filters decisions by agent, outcome and reason, and explains one", async () => {
     await nav("Decisions");
     await page.locator("tr[data-decision]").first().waitFor();

@@ -332,6 +332,8 @@ describe.each(ENGINES)("content and MLR on %s", (engine) => {
           { id: b, version: 1, status: "approved", expiresAt: null },
           { id: a, version: 1, status: "approved", expiresAt: Date.parse("2027-01-01T00:00:00Z") },
         ],
+        // The personalization tokens the approved render uses: what a send must be able to fill.
+        tokens: ["unsubscribe"],
       });
       expect(await loadAssetView(db(), "ast-nope")).toBeNull();
     });

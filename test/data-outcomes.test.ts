@@ -129,7 +129,7 @@ describe.each(ENGINES)("decision outcomes on %s", (engine) => {
     expect((await ok(m.agent.get("/v1/hcps/us-1/state"))).state.lastTouch.field).toBe(at(DAY));
 
     await post([{ id: "mi-req-9", hcpId: "us-1", type: "mi.request_received", source: "mi", occurredAt: at(-HOUR), data: { topic: "dosing" } }]);
-    const mi = await ok(m.agent.post("/v1/proposals", { idempotencyKey: "mi-9", hcpId: "us-1", action: "mi_response", purpose: "medical", evidence: ["mi-req-9"] }));
+    const mi = await ok(m.agent.post("/v1/proposals", { idempotencyKey: "mi-9", hcpId: "us-1", action: "mi_response", purpose: "medical", evidence: ["mi-req-9"], content: { text: "Cardiozan is taken as one 10 mg tablet once daily (PI section 2)." } }));
     expect(mi.outcome).toBe("pending_review");
     const approved = await ok(m.users.medical.post(`/v1/reviews/${mi.reviewId}/approve`, { signature: { password: PASSWORD, meaning: "approved" } }));
     expect(approved.decision.outcome).toBe("allowed");

@@ -151,7 +151,7 @@ describe.each(ENGINES)("the demo market on %s", (engine) => {
   });
 
   it("routes mi-triage's answers to medical review", async () => {
-    const res = await propose("mi-triage", { hcpId: "us-0002", action: "mi_response", purpose: "medical", confidence: 0.97 });
+    const res = await propose("mi-triage", { hcpId: "us-0002", action: "mi_response", purpose: "medical", confidence: 0.97, content: { subject: "Your question", text: "No dose adjustment is needed in mild to moderate renal impairment (PI section 8.6)." } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.outcome, JSON.stringify(res.body)).toBe("pending_review");
   });

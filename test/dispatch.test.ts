@@ -4,9 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
-import { simpleParser, type ParsedMail } from "mailparser";
+import { startSmtpReceiver } from "./smtp.ts";
 import { ManualClock } from "../src/shared/clock.ts";
 import { ENGINES } from "./engines.ts";
 import { ADMIN_TOKEN, Api, startTestServer, type TestServer } from "./server.ts";
@@ -25,33 +23,6 @@ import { freshStore } from "./engines.ts";
 const BUNDLE = resolve(import.meta.dirname, "bundles/basic");
 const DAY = 24 * 3600 * 1000;
 const SECRET = "whsec_test_0123456789abcdef";
-
-interface ReceivedMail {
-  mail: ParsedMail;
-  rcptTo: string[];
-}
-
-/** A real SMTP server on the loopback interface; it keeps every message it accepted. */
-async function startSmtpReceiver() {
-  const received: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          received.push({ mail, rcptTo: session.envelope.rcptTo.map((r) => r.address) });
-          callback();
-        },
-        (error: Error) => callback(error),
-      );
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 describe.each(ENGINES)("dispatch on %s", (engine) => {
   let server: TestServer;
@@ -414,8 +385,10 @@ describe.each(ENGINES)("dispatch on %s", (engine) => {
     const item = await outboxOf(d.id);
     expect(item.status).toBe("sent");
     const line = readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.id === item.id);
-    expect(line).toMatchObject({ decisionId: d.id, channel: "email", asset: { id: "ast-us", subject: "New data on LDL-C" } });
-    expect(line.asset.body).toContain("Cardiozan lowers LDL-C");
+    expect(line).toMatchObject({ decisionId: d.id, channel: "email", asset: { id: "ast-us" }, message: { subject: "New data on LDL-C" } });
+    expect(line.message.text).toContain("Cardiozan lowers LDL-C");
+    expect(line.messageHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(line.approved).toMatchObject({ assetId: "ast-us", hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
   it("shows the outbox and an item's attempts to people, and answers bad input with 400, not 500", async () => {

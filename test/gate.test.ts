@@ -106,7 +106,7 @@ describe.each(ENGINES)("the governed decision gate on %s", (engine) => {
   it("approval rejects the action when consent was revoked while it waited", async () => {
     clock.set(new Date(Date.parse(MONDAY_AFTERNOON) + 20 * DAY));
     await ok(m.users.mops.put("/v1/hcps/de-1/consents/email", { purpose: "medical", status: "granted", source: "form", capturedAt: "2026-01-01T00:00:00Z" }), 201);
-    const d = await ok(m.agent.post("/v1/proposals", { idempotencyKey: "mi-1", hcpId: "de-1", action: "mi_response", purpose: "medical" }));
+    const d = await ok(m.agent.post("/v1/proposals", { idempotencyKey: "mi-1", hcpId: "de-1", action: "mi_response", purpose: "medical", content: { text: "Keine Dosisanpassung bei Nierenfunktionsstörung (Fachinformation 4.2)." } }));
     expect(d.outcome).toBe("pending_review");
     await ok(m.users.mops.put("/v1/hcps/de-1/consents/email", { purpose: "medical", status: "revoked", source: "phone call", capturedAt: clock.now().toISOString() }), 201);
     const approved = await ok(m.users.medical.post(`/v1/reviews/${d.reviewId}/approve`, { signature: { password: PASSWORD, meaning: "approved" } }));

@@ -146,7 +146,7 @@ describe.each(ENGINES)("the TypeScript SDK on %s", (engine) => {
     const sent = await nba.propose({ hcpId: "us-2", action: "email", purpose: "promotional", assetId: "ast-us", confidence: 0.9 });
     clock.advance(60_000);
     await mops.ingestEvents([{ id: "sdk-mi-1", hcpId: "de-1", type: "mi.request_received", source: "mi", occurredAt: at(-HOUR), data: { topic: "dosing" } }]);
-    const mi = await nba.propose({ hcpId: "de-1", action: "mi_response", purpose: "medical", evidence: ["sdk-mi-1"] });
+    const mi = await nba.propose({ hcpId: "de-1", action: "mi_response", purpose: "medical", evidence: ["sdk-mi-1"], content: { subject: "Dosierung", text: "Eine 10-mg-Tablette einmal täglich (Fachinformation 4.2)." } });
     expect([sent.outcome, mi.outcome]).toEqual(["allowed", "pending_review"]);
 
     let page = await pollDecisions(nba, cursor);

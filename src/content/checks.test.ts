@@ -178,3 +178,30 @@ describe("pre-review checks", () => {
     expect(check(input)).toEqual(check(input));
   });
 });
+
+describe("personalization and safety information", () => {
+  const copy = "In LIPID-HORIZON, Cardiozan lowered LDL-C by 50% from baseline at week 12 when added to maximally tolerated statin therapy.";
+
+  it("accepts the contract's tokens (with or without inner spaces) and the module placeholders", () => {
+    const body = `Dear {{hcp.title}} {{ hcp.lastName }}, {{hcp.name}}\n{{claim:clm-ldl}}\nYour rep, {{rep.name}}.\n{{isi}}${UNSUB}`;
+    expect(codes(check({ body, subject: "For {{hcp.name}}" }))).toEqual([]);
+  });
+
+  it("flags any other token in the subject or the copy as PERSONALIZATION_UNKNOWN, with its span", () => {
+    const findings = check({ body: `Dear {{hcp.firstName}},\n${copy}\nRegister: {{ event.url }}${UNSUB}`, subject: "Hello {{doctor}}" });
+    const unknown = findings.filter((f) => f.code === "PERSONALIZATION_UNKNOWN");
+    expect(unknown.map((f) => [f.severity, f.span?.field, f.span?.text])).toEqual([
+      ["error", "subject", "{{doctor}}"], ["error", "rendered", "{{hcp.firstName}}"], ["error", "rendered", "{{ event.url }}"],
+    ]);
+    expect(unknown[0]!.message).toContain("{{hcp.name}}, {{hcp.lastName}}, {{hcp.title}}, {{rep.name}}, {{unsubscribe}}");
+  });
+
+  it("places the safety information once: not appended again when the copy holds it; ISI_REPEATED when it is there twice", () => {
+    const written = renderAsset(`${copy}\n\n${ISI}${UNSUB}`, [], ISI);
+    expect([written.isiCount, written.text.endsWith(ISI)]).toEqual([1, false]);
+    expect(codes(check({ body: `${copy}\n\n${ISI}${UNSUB}` }))).toEqual([]);
+    // The second copy also reads as copy to the other checks; what matters here is that it is flagged.
+    expect(codes(check({ body: `${copy}\n{{isi}}\n${ISI}${UNSUB}` }))).toContain("ISI_REPEATED");
+    expect(codes(check({ body: `{{isi}}\n${copy}\n{{isi}}${UNSUB}` }))).toContain("ISI_REPEATED");
+  });
+});

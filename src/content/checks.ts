@@ -6,6 +6,7 @@ import type { ContentPolicy, ProductRule, WordingLexicon } from "../governance/c
 import type { ContentStatus } from "./lifecycle.ts";
 import type { Rendered } from "./render.ts";
 import { detectLanguage, primaryLanguage } from "./language.ts";
+import { scanTokens } from "./personalization.ts";
 import { findTerms, maskNonProse, numbers, sentences, similarity, type Sentence } from "./text.ts";
 
 export type Severity = "error" | "warning" | "info";
@@ -104,7 +105,18 @@ export function preReviewChecks(asset: CheckedAsset, claims: readonly CheckedCla
     ...fairBalanceFindings(asset, modules, rules),
     ...channelFindings(asset),
     ...languageFindings(asset, rules),
+    ...personalizationFindings(asset),
   ];
+}
+
+/** Tokens outside the contract's list would reach the HCP raw: an error, so the asset cannot be approved. */
+function personalizationFindings(asset: CheckedAsset): CheckFinding[] {
+  const allowed = "{{hcp.name}}, {{hcp.lastName}}, {{hcp.title}}, {{rep.name}}, {{unsubscribe}}";
+  const at = (field: Span["field"], text: string) => scanTokens(text).unknown.map((u): CheckFinding => ({
+    code: "PERSONALIZATION_UNKNOWN", severity: "error", field: field === "subject" ? "subject" : "body", span: span(text, u.start, u.end, field),
+    message: `${u.token} is not a personalization token Steward can fill; use only ${allowed}`,
+  }));
+  return [...(asset.subject ? at("subject", asset.subject) : []), ...at("rendered", asset.rendered.text)];
 }
 
 function moduleFindings(asset: CheckedAsset, byId: ReadonlyMap<string, CheckedClaim>): CheckFinding[] {
@@ -269,6 +281,13 @@ function offLabelFindings(text: string, s: Sentence, rule: ProductRule, product:
 }
 
 function fairBalanceFindings(asset: CheckedAsset, modules: readonly CheckedClaim[], rules: CheckRules): CheckFinding[] {
+  if (asset.rendered.isiCount > 1) {
+    const isi = asset.rendered.isi!;
+    return [{
+      code: "ISI_REPEATED", severity: "error", field: "body", span: span(asset.rendered.text, isi.start, isi.end),
+      message: `the safety information appears ${asset.rendered.isiCount} times in the rendered text; it must appear exactly once (place {{isi}} once, or write it once in the copy)`,
+    }];
+  }
   const promotional = modules.length > 0 || asset.product !== null;
   if (!promotional || asset.rendered.isi !== null) return [];
   const product = asset.product ?? modules.find((m) => m.product)?.product ?? "the product";

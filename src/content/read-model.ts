@@ -4,6 +4,7 @@ import type { Db, Store, Tx } from "../store/db.ts";
 import type { AssetView, ClaimView } from "../gate/snapshot.ts";
 import type { Channel, Market } from "../shared/vocabulary.ts";
 import { prepared } from "../store/prepared.ts";
+import { neededTokens } from "./personalization.ts";
 import { epochOrNull, highestRisk, statusAt, toGateStatus, type ContentStatus, type RiskClass } from "./lifecycle.ts";
 
 /**
@@ -14,7 +15,7 @@ import { epochOrNull, highestRisk, statusAt, toGateStatus, type ContentStatus, t
  */
 const assetHead = prepared((db, p: { id: string }) => db.selectFrom("assets").select(["id", "version", "live_version"]).where("id", "=", p.id));
 const assetVersion = prepared((db, p: { id: string; version: number }) =>
-  db.selectFrom("asset_versions").select(["version", "status", "channel", "market", "product", "expires_at"]).where("asset_id", "=", p.id).where("version", "=", p.version));
+  db.selectFrom("asset_versions").select(["version", "status", "channel", "market", "product", "expires_at", "subject", "rendered"]).where("asset_id", "=", p.id).where("version", "=", p.version));
 const moduleClaims = prepared((db, p: { id: string; version: number }) =>
   db.selectFrom("asset_modules")
     .innerJoin("claim_versions", (j) => j.onRef("claim_versions.claim_id", "=", "asset_modules.claim_id").onRef("claim_versions.version", "=", "asset_modules.claim_version"))
@@ -46,6 +47,9 @@ export interface StoredAssetVersion {
   market: string;
   product: string | null;
   expires_at: string | null;
+  /** The approved render's subject and text: which personalization tokens a send must fill. */
+  subject: string | null;
+  rendered: string;
 }
 
 /** A claim module of that version: its claim version's stored fields and the claim's own status (withdrawal). */
@@ -74,6 +78,7 @@ export function toAssetView(assetId: string, asset: StoredAssetVersion, claims: 
     claims: claims.map((c): ClaimView => ({
       id: c.id, version: c.version, status: status(c.claim_status === "withdrawn" ? "withdrawn" : c.status, c.expires_at), expiresAt: epochOrNull(c.expires_at),
     })),
+    tokens: neededTokens(asset.subject, asset.rendered),
   };
 }
 
@@ -92,4 +97,32 @@ export async function lockAssetForSend(store: Store, trx: Tx, assetId: string): 
 export async function assetIdsUsingClaim(db: Db | Tx, claimId: string): Promise<string[]> {
   const rows = await db.selectFrom("asset_modules").select("asset_id").distinct().where("claim_id", "=", claimId).orderBy("asset_id").execute();
   return rows.map((r) => r.asset_id);
+}
+
+const copyHead = prepared((db, p: { id: string }) =>
+  db.selectFrom("assets").select(["id", "version", "title", "subject", "language", "body", "rendered", "live_version"]).where("id", "=", p.id));
+const copyVersion = prepared((db, p: { id: string; version: number }) =>
+  db.selectFrom("asset_versions").select(["version", "title", "subject", "language", "body", "rendered"]).where("asset_id", "=", p.id).where("version", "=", p.version));
+
+/** The copy of the version that may be sent, as approved: what review shows and dispatch sends. */
+export interface SendableCopy {
+  id: string;
+  version: number;
+  title: string;
+  language: string;
+  subject: string | null;
+  /** The approved render: modules and safety information placed, personalization tokens unfilled. */
+  rendered: string;
+}
+
+/**
+ * The copy of the version in force (`live_version` when content keeps versions, else the asset's own
+ * row). A row from before rendering was stored (empty `rendered`) falls back to its body as written.
+ */
+export async function loadSendableCopy(db: Db | Tx, assetId: string): Promise<SendableCopy | null> {
+  const head = await copyHead.first(db, { id: assetId });
+  if (!head) return null;
+  const live = head.live_version !== null && head.live_version !== head.version ? await copyVersion.first(db, { id: assetId, version: head.live_version }) : undefined;
+  const v = live ?? head;
+  return { id: head.id, version: v.version, title: v.title, language: v.language, subject: v.subject, rendered: v.rendered || v.body };
 }

@@ -1,7 +1,10 @@
 // Rendering an asset: its final text from the copy as written, its claim modules and the safety
 // information. `{{claim:ID}}` (or `{{claim:ID@2}}`) places a module's approved text, `{{isi}}` places
-// the safety information; without `{{isi}}` it is appended after the copy. Other placeholders
-// (`{{hcp.name}}`, `{{unsubscribe}}`) are filled at dispatch. Pure.
+// the safety information. The safety information appears once: where `{{isi}}` stands; else where the
+// copy already holds it verbatim (nothing is added); else appended after the copy, after a blank line.
+// Personalization tokens (`{{hcp.name}}`, `{{unsubscribe}}`, see personalization.ts) stay in the text:
+// this is the approved render, and dispatch fills them (message.ts). Pure; the one renderer behind
+// preview, review, the console and every send.
 
 export interface RenderedModule {
   claimId: string;
@@ -16,6 +19,8 @@ export interface Rendered {
   isi: { start: number; end: number } | null;
   /** `{{claim:X}}` placeholders naming a claim that is not one of the asset's modules. */
   unresolved: { claimId: string; start: number; end: number }[];
+  /** How often the safety information occurs in `text` (1 when it is there once, as it must be). */
+  isiCount: number;
 }
 
 const PLACEHOLDER = /\{\{\s*(claim:([A-Za-z0-9][A-Za-z0-9._:-]*?)(?:@(\d+))?|isi)\s*\}\}/g;
@@ -48,9 +53,20 @@ export function renderAsset(body: string, modules: readonly RenderedModule[], is
   }
   text += body.slice(last);
   if (isi !== null && isiAt === null) {
-    text += "\n\n";
-    isiAt = { start: text.length, end: text.length + isi.length };
-    text += isi;
+    const already = text.indexOf(isi);
+    if (already >= 0) {
+      isiAt = { start: already, end: already + isi.length };
+    } else {
+      text += "\n\n";
+      isiAt = { start: text.length, end: text.length + isi.length };
+      text += isi;
+    }
   }
-  return { text, isi: isiAt, unresolved };
+  return { text, isi: isiAt, unresolved, isiCount: isi === null ? 0 : occurrences(text, isi) };
+}
+
+function occurrences(text: string, part: string): number {
+  let n = 0;
+  for (let at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length)) n++;
+  return n;
 }

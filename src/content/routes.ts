@@ -27,8 +27,10 @@ import {
   AssetListResponse, AssetResponse, AssetVersionsResponse, ClaimListResponse, ClaimResponse, ClaimVersionsResponse, ContentMetricsResponse, NoticeListResponse,
   RenderResponse, WithdrawalResponse,
 } from "./responses.ts";
+import { previewAsset } from "./preview.ts";
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(200) });
+const RenderQuerySchema = z.strictObject({ hcpId: z.string().min(1).max(200).optional() });
 const VersionParams = z.strictObject({ id: z.string().min(1).max(200), version: z.coerce.number().int().min(1).max(INT32_MAX) });
 const WithdrawalBodySchema = z.strictObject({ reason: ReasonSchema });
 const ApprovalBodySchema = z.strictObject({ signature: SignatureSchema });
@@ -118,9 +120,9 @@ export const contentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app
     return { versions: await assetHistory(ctx.store.db, req.params.id, now()) };
   });
 
-  app.get("/assets/:id/render", { preValidation: reader, schema: { tags, params: IdParams, operationId: "renderAsset", summary: "The asset's final text as it would be sent", response: responses({ 200: ok(RenderResponse, "Subject and rendered text") }, 400, 401, 403, 404) } }, async (req) => {
+  app.get("/assets/:id/render", { preValidation: reader, schema: { tags, params: IdParams, querystring: RenderQuerySchema, operationId: "renderAsset", summary: "The approved render of an asset (tokens unfilled), or the message one HCP would receive (?hcpId=)", response: responses({ 200: ok(RenderResponse, "Subject and rendered text") }, 400, 401, 403, 404) } }, async (req) => {
     const asset = await getAsset(ctx.store.db, req.params.id, now());
-    return { id: asset.id, version: asset.version, subject: asset.subject, text: asset.rendered };
+    return previewAsset(ctx.store.db, asset, req.query.hcpId ?? null);
   });
 
   app.post("/assets/:id/submit", { preValidation: allow("mops", ...REVIEWERS), schema: { tags, params: IdParams, body: EmptyBodySchema, operationId: "submitAsset", summary: "Submit an asset for MLR review", response: responses({ 200: ok(AssetResponse, "The submitted asset") }, 400, 401, 403, 404, 409, 413, 415, 422) } }, async (req) => {

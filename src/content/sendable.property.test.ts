@@ -213,7 +213,7 @@ function play(c: Case): Played {
   const head = { version: c.asset.newerDraft ? 2 : 1, live_version: approved ? 1 : null };
   const row = (version: number): StoredAssetVersion => ({
     version, status: version === 1 ? asset.stored : anyWithdrawn ? "withdrawn" : "draft",
-    channel: c.asset.channel, market: c.asset.market, product: "cardiozan", expires_at: asset.expiresAt,
+    channel: c.asset.channel, market: c.asset.market, product: "cardiozan", expires_at: asset.expiresAt, subject: null, rendered: "",
   });
   const modules: StoredModuleClaim[] = claims.map((claim) => ({
     id: claim.id, version: claim.version, status: claim.stored, claim_status: claim.head, expires_at: expiresOf(claim), risk_class: claim.case.riskClass,

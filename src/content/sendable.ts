@@ -13,10 +13,10 @@ import { channelOf, type ActionType, type Market } from "../shared/vocabulary.ts
 export function sendRefusals(asset: AssetView, market: Market, action: ActionType, now: Date, bundle: Bundle): readonly Reason[] {
   const proposal: Proposal = {
     agentId: "", idempotencyKey: "", hcpId: "", action, purpose: "promotional", assetId: asset.id,
-    confidence: null, expectedValue: null, rationale: null, evidence: [], notAfter: null,
+    confidence: null, expectedValue: null, rationale: null, evidence: [], notAfter: null, content: null,
   };
   const snapshot: Snapshot = {
-    agent: null, hcp: { id: "", market, timezone: null, specialty: "", segment: null, attributes: {} }, consents: [],
+    agent: null, hcp: { id: "", name: "", market, timezone: null, specialty: "", segment: null, attributes: {} }, consents: [],
     asset, assetFound: true, touches: [], evidence: [], missingEvidence: [], newestBySource: {},
   };
   const result = checkContent({ proposal, snapshot, bundle, now, nowMs: now.getTime(), channel: channelOf(action), market: bundle.markets[market] ?? null });

@@ -9,6 +9,10 @@ export interface CountryProfile {
   count: number;
   prefix: string;
   title: (first: string, last: string, professor: boolean) => string;
+  /** The title alone, as `{{hcp.title}}` fills it (`attributes.title`). */
+  honorific: (professor: boolean) => string;
+  /** The market's field representatives (`attributes.repName`, `{{rep.name}}`), assigned in turn. */
+  reps: readonly string[];
   firstNames: readonly string[];
   lastNames: readonly string[];
   /** City, a hospital there, (US) the city's zone when it differs from the market's, and how often it is drawn (default 1). */
@@ -21,6 +25,8 @@ export const COUNTRIES: readonly CountryProfile[] = [
     count: 150,
     prefix: "us",
     title: (first, last) => `Dr. ${first} ${last}`,
+    honorific: () => "Dr.",
+    reps: ["Tom Reyes", "Angela Brooks", "Marcus Lee", "Priya Shah"],
     firstNames: [
       "Sarah", "Michael", "Jennifer", "David", "Emily", "James", "Priya", "Robert", "Maria", "Daniel", "Aisha", "Kevin",
       "Laura", "Carlos", "Rachel", "Thomas", "Mei", "Andrew", "Nicole", "Brian", "Fatima", "Steven", "Olivia", "Raj",
@@ -54,6 +60,8 @@ export const COUNTRIES: readonly CountryProfile[] = [
     count: 80,
     prefix: "de",
     title: (first, last, professor) => `${professor ? "Prof. " : ""}Dr. med. ${first} ${last}`,
+    honorific: (professor) => `${professor ? "Prof. " : ""}Dr.`,
+    reps: ["Jonas Becker", "Miriam Schulz", "Stefan Wagner"],
     firstNames: [
       "Anna", "Thomas", "Katrin", "Stefan", "Julia", "Michael", "Sabine", "Andreas", "Claudia", "Markus", "Nicole",
       "Christian", "Petra", "Jan", "Miriam", "Tobias", "Sandra", "Florian", "Eva", "Matthias", "Lena", "Jörg",
@@ -80,6 +88,8 @@ export const COUNTRIES: readonly CountryProfile[] = [
     count: 70,
     prefix: "fr",
     title: (first, last, professor) => `${professor ? "Pr" : "Dr"} ${first} ${last}`,
+    honorific: (professor) => (professor ? "Pr" : "Dr"),
+    reps: ["Camille Martin", "Julien Moreau", "Claire Lefèvre"],
     firstNames: [
       "Camille", "Nicolas", "Sophie", "Julien", "Isabelle", "Thomas", "Claire", "Antoine", "Nathalie", "Mathieu",
       "Céline", "Pierre", "Émilie", "François", "Aurélie", "Laurent", "Hélène", "Karim", "Marion", "Sébastien",
@@ -123,6 +133,7 @@ export const HIGH_POTENTIAL_ODDS: Readonly<Record<string, number>> = {
 export const WELL_KNOWN_HCP = {
   id: "us-0001",
   name: "Dr. Sarah Mitchell",
+  lastName: "Mitchell",
   specialty: "cardiology",
   segment: "high-potential",
   city: "Boston",
@@ -283,7 +294,7 @@ export const DEMO_ASSETS: readonly DemoAsset[] = [
     language: "de",
     claims: ["clm-cardiozan-ldl-reduction", "clm-cardiozan-ldl-goal", "clm-cardiozan-dosing"],
     body: [
-      "Guten Tag {{hcp.name}},",
+      "Guten Tag {{hcp.title}} {{hcp.lastName}},",
       "",
       "für Ihre Patientinnen und Patienten, die unter Statintherapie ihren LDL-C-Zielwert nicht erreichen: In der Studie LIPID-HORIZON senkte Cardiozan zusätzlich zur maximal verträglichen Statintherapie das LDL-C in Woche 12 um 50 % gegenüber dem Ausgangswert.",
       "68 % der Patienten unter Cardiozan erreichten in Woche 24 ein LDL-C unter 1,8 mmol/l (70 mg/dl), gegenüber 19 % unter Placebo.",
@@ -344,7 +355,7 @@ export const DEMO_ASSETS: readonly DemoAsset[] = [
       "",
       "You are invited to the satellite symposium \"Beyond statins: LIPID-HORIZON in practice\" at ACC.26 in New Orleans.",
       "Faculty will discuss how Cardiozan lowered LDL-C by 50% from baseline at week 12 on top of maximally tolerated statin therapy, and its tolerability profile (discontinuation because of adverse events 4.1% vs 3.8% with placebo).",
-      "Seating is limited. Register: {{event.registration_url}}",
+      "Seating is limited. Register at cardiozan-hcp.example.com/acc26-symposium or reply to {{rep.name}}, your Cardiozan representative.",
       "",
       "This program is sponsored by the maker of Cardiozan. Transfers of value are reported under the Open Payments program.",
       "Unsubscribe: {{unsubscribe}}",

@@ -112,10 +112,16 @@ function makeHcps(country: CountryProfile, rng: Rng): DemoHcp[] {
     const place = known ? country.cities.find((c) => c.city === WELL_KNOWN_HCP.city)! : rng.weighted(country.cities.map((c) => [c, c.weight ?? 1] as const));
     const hospital = known || rng.chance(0.4);
     let name: string;
+    let lastName = WELL_KNOWN_HCP.lastName;
+    let professor = false;
     if (known) name = WELL_KNOWN_HCP.name;
     else {
-      do name = country.title(rng.pick(country.firstNames), rng.pick(country.lastNames), hospital && rng.chance(0.12));
-      while (taken.has(name));
+      do {
+        const first = rng.pick(country.firstNames);
+        lastName = rng.pick(country.lastNames);
+        professor = hospital && rng.chance(0.12);
+        name = country.title(first, lastName, professor);
+      } while (taken.has(name));
     }
     taken.add(name);
     const specialty = known ? WELL_KNOWN_HCP.specialty : rng.weighted(SPECIALTIES);
@@ -127,6 +133,10 @@ function makeHcps(country: CountryProfile, rng: Rng): DemoHcp[] {
       attributes: {
         city: place.city, region: place.region, setting: hospital ? "hospital" : "office",
         ...(hospital ? { institution: place.hospital } : {}), decile,
+        // What the assets' personalization tokens are filled with (docs/content.md); the rep by territory, not drawn.
+        title: country.honorific(professor), lastName, repName: country.reps[i % country.reps.length]!,
+        // An address in the reserved .example domain, so a demo run against a real SMTP server delivers (to nobody).
+        email: `${id}@hcp.example`,
       },
     };
     if (place.timezone) body.timezone = place.timezone;

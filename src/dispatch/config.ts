@@ -34,13 +34,21 @@ export class DispatchConfigError extends Error {
 export const DEFAULT_UNSUBSCRIBE_URL = "https://steward.invalid/unsubscribe?decision={decisionId}";
 export const DEFAULT_FROM = "Steward <no-reply@steward.invalid>";
 
+/**
+ * The unsubscribe link template for what is read before dispatch (a review's content, a pending outbox
+ * item's message): the environment's, as the dispatcher of `steward serve` reads it.
+ */
+export function unsubscribeTemplate(env: Env = process.env): string {
+  return env.STEWARD_UNSUBSCRIBE_URL?.trim() || DEFAULT_UNSUBSCRIBE_URL;
+}
+
 /** The defaults: file sink only, beside the database. */
 export function defaultDispatchConfig(dataDir: string | null): DispatchConfig {
   return {
     smtp: null,
     webhook: null,
     outboxFile: join(resolve(dataDir ?? ".steward"), "outbox.jsonl"),
-    unsubscribeUrl: DEFAULT_UNSUBSCRIBE_URL,
+    unsubscribeUrl: unsubscribeTemplate(),
     pollMs: 250,
     // A batch must settle well within the lease even when every receiver times out:
     // (batchSize / concurrency) · timeoutMs = 4 · 10 s, against a lease of 2 minutes.

@@ -42,7 +42,10 @@ const item = (over: Partial<Outbound["document"]> = {}, email: string | null = "
   document: {
     id: "out_1", decisionId: "dec_1", agentId: "nba", hcpId: "us-1", market: "US", channel: "email", action: "email", purpose: "promotional",
     rationale: null, decidedAt: "2026-03-02T15:00:00.000Z", scheduledFor: null,
-    asset: { id: "ast-us", version: 2, title: "LDL results", subject: "New data\r\non LDL-C", language: "en", body: "Cardiozan lowers LDL-C. Unsubscribe: {{unsubscribe}}", safetyInfo: "See full prescribing information." },
+    asset: { id: "ast-us", version: 2, title: "LDL results", language: "en" },
+    message: { subject: "New data\r\non LDL-C", text: "Cardiozan lowers LDL-C. Unsubscribe: https://u.example/unsub?d=dec_1&o=out_1\n\nSee full prescribing information." },
+    messageHash: "0".repeat(64),
+    approved: { assetId: "ast-us", version: 2, hash: "1".repeat(64) },
     ...over,
   },
 });
@@ -50,18 +53,18 @@ const item = (over: Partial<Outbound["document"]> = {}, email: string | null = "
 describe("the email an outbox item becomes", () => {
   const options = { from: "Steward <no-reply@steward.invalid>", unsubscribeUrl: "https://u.example/unsub?d={decisionId}&o={outboxId}" };
 
-  it("carries the asset's subject on one line, its copy, its safety information and the unsubscribe link in its place", () => {
+  it("carries the message's subject on one line and its text exactly, adding nothing (no second ISI, no footer)", () => {
     const mail = renderEmail(item(), options);
     expect(mail.to).toBe("ada@clinic.example");
     expect(mail.subject).toBe("New data on LDL-C");
-    expect(mail.text).toBe("Cardiozan lowers LDL-C. Unsubscribe: https://u.example/unsub?d=dec_1&o=out_1\n\n---\nImportant safety information\nSee full prescribing information.\n");
+    expect(mail.text).toBe(item().document.message!.text);
     expect(mail.headers["List-Unsubscribe"]).toBe("<https://u.example/unsub?d=dec_1&o=out_1>");
+    expect(mail.headers["X-Steward-Message-Sha256"]).toBe("0".repeat(64));
   });
 
-  it("appends the unsubscribe link when the copy has no place for it", () => {
-    const base = item();
-    const mail = renderEmail(item({ asset: { ...base.document.asset!, body: "Cardiozan lowers LDL-C." } }), options);
-    expect(mail.text.trimEnd().endsWith("Unsubscribe: https://u.example/unsub?d=dec_1&o=out_1")).toBe(true);
+  it("sends an action's own text (no asset) under its own subject", () => {
+    const mail = renderEmail(item({ action: "mi_response", asset: null, approved: null, message: { subject: "Your question", text: "Answer." } }), options);
+    expect([mail.subject, mail.text, mail.headers["X-Steward-Asset"]]).toEqual(["Your question", "Answer.", undefined]);
   });
 
   it("has a Message-ID that depends only on the outbox id, so every attempt carries the same one", () => {
@@ -77,7 +80,7 @@ describe("the email an outbox item becomes", () => {
       expect((e as DeliveryFailure).permanent).toBe(true);
       expect((e as Error).message).toContain("us-1 has no email address");
     }
-    expect(() => renderEmail(item({ asset: null }), options)).toThrow(/names no asset/);
+    expect(() => renderEmail(item({ asset: null, message: null }), options)).toThrow(/has no message/);
   });
 
   it("takes an address only when attributes.email is one", () => {

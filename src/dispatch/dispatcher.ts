@@ -17,7 +17,7 @@ import type { DispatchConfig } from "./config.ts";
 import { adapterFor, adaptersFor, closeAdapters, type ChannelAdapters } from "./routing.ts";
 import { asDeliveryFailure, DeliveryFailure, type ChannelAdapter } from "./adapters/adapter.ts";
 import { afterFailure } from "./retry.ts";
-import { cancelItem, claimDue, markFailed, markSent, prepare, PrepareReads, releaseClaim, type Claim, type Prepared } from "./store.ts";
+import { cancelItem, claimDue, deadLetterItem, markFailed, markSent, prepare, PrepareReads, releaseClaim, type Claim, type Prepared } from "./store.ts";
 import type { Channel } from "../shared/vocabulary.ts";
 import type { Bundle } from "../governance/bundle.ts";
 
@@ -87,7 +87,7 @@ export class Dispatcher {
       const out: Rechecked[] = [];
       for (const job of jobs) {
         try {
-          out.push({ ok: true, prepared: await prepare(trx, job.claim, job.bundle, job.now, reads) });
+          out.push({ ok: true, prepared: await prepare(trx, job.claim, job.bundle, job.now, this.config.unsubscribeUrl, reads) });
         } catch (error) {
           out.push({ ok: false, error });
         }
@@ -210,8 +210,8 @@ export class Dispatcher {
     if (!rechecked.ok) throw rechecked.error;
     const prepared = rechecked.prepared;
     if (prepared.kind === "stopped") {
-      const changed = await this.records.submit((w) => cancelItem(w, claim, prepared.stops));
-      return changed ? "cancelled" : "skipped";
+      const changed = await this.records.submit((w) => (prepared.dead ? deadLetterItem(w, claim, prepared.stops) : cancelItem(w, claim, prepared.stops)));
+      return changed ? (prepared.dead ? "dead" : "cancelled") : "skipped";
     }
     const adapter = adapterFor(claim.row.channel as Channel, this.adapters);
     const facts = { adapter: adapter.name, worker: this.worker, startedAt };
@@ -227,7 +227,7 @@ export class Dispatcher {
     }
     // Should this write fail, the item stays `sending` and is sent again under the same key once its
     // lease lapses: never lost, and applied once by the receiver.
-    const changed = await this.records.submit((w) => markSent(w, claim, facts, delivered));
+    const changed = await this.records.submit((w) => markSent(w, claim, facts, delivered, prepared.outbound));
     return changed ? "sent" : "skipped";
   }
 

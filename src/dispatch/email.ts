@@ -1,10 +1,8 @@
-// The email an outbox item becomes: the approved asset's subject and body as written, its safety
-// information (fair balance travels with every promotional claim), and an unsubscribe link. Pure.
+// The email an outbox item becomes: its message exactly as composed (compose.ts: the approved render,
+// safety information already placed once, personalization and the unsubscribe link filled), with
+// headers around it. Nothing is added to the text: what was reviewed is what is sent. Pure.
 import type { Outbound } from "./outbound.ts";
 import { DeliveryFailure } from "./adapters/adapter.ts";
-
-/** Where an asset's body asks for the unsubscribe link; appended when the body has no such place. */
-export const UNSUBSCRIBE_PLACEHOLDER = "{{unsubscribe}}";
 
 export interface EmailMessage {
   to: string;
@@ -39,28 +37,26 @@ export function renderEmail(item: Outbound, options: EmailOptions): EmailMessage
   if (recipient.email === null) {
     throw new DeliveryFailure(`HCP ${recipient.hcpId} has no email address (attributes.email is missing or not an address)`, true);
   }
-  const asset = doc.asset;
-  if (asset === null) {
-    throw new DeliveryFailure(`outbox item ${doc.id} (${doc.action}) names no asset: an email needs approved content to send`, true);
+  const message = doc.message;
+  if (message === null) {
+    throw new DeliveryFailure(`outbox item ${doc.id} (${doc.action}) has no message: an email needs approved content or reviewed text to send`, true);
   }
   const unsubscribeUrl = unsubscribeUrlOf(options.unsubscribeUrl, doc.decisionId, doc.id);
-  const hasPlace = asset.body.includes(UNSUBSCRIBE_PLACEHOLDER);
-  const body = hasPlace ? asset.body.replaceAll(UNSUBSCRIBE_PLACEHOLDER, unsubscribeUrl) : asset.body;
-  const safety = asset.safetyInfo ? `\n\n---\nImportant safety information\n${asset.safetyInfo}` : "";
-  const footer = hasPlace ? "" : `\n\nUnsubscribe: ${unsubscribeUrl}`;
   const messageId = messageIdOf(doc.id);
+  const headers: Record<string, string> = {
+    "List-Unsubscribe": `<${unsubscribeUrl}>`,
+    "X-Steward-Outbox-Id": doc.id,
+    "X-Steward-Decision-Id": doc.decisionId,
+  };
+  if (doc.asset) headers["X-Steward-Asset"] = `${doc.asset.id} v${doc.asset.version}`;
+  if (doc.messageHash) headers["X-Steward-Message-Sha256"] = doc.messageHash;
   return {
     to: recipient.email,
     from: options.from,
-    subject: oneLine(asset.subject ?? asset.title),
-    text: `${body}${safety}${footer}\n`,
+    subject: oneLine(message.subject ?? doc.asset?.title ?? "Medical information"),
+    text: message.text,
     messageId,
     unsubscribeUrl,
-    headers: {
-      "List-Unsubscribe": `<${unsubscribeUrl}>`,
-      "X-Steward-Outbox-Id": doc.id,
-      "X-Steward-Decision-Id": doc.decisionId,
-      "X-Steward-Asset": `${asset.id} v${asset.version}`,
-    },
+    headers,
   };
 }

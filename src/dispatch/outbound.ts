@@ -1,16 +1,15 @@
 // What leaves Steward for one outbox item, built at dispatch time from the approved content and the
-// HCP as they stand then. `document` is what a webhook receiver or the export file gets; the
+// HCP as they stand then. `message` is the text itself (compose.ts): every adapter sends exactly it. `document` is what a webhook receiver or the export file gets; the
 // recipient's address is kept apart so that it goes only where it is needed (the email).
 import type { ActionType, Channel, Purpose } from "../shared/vocabulary.ts";
+import type { ApprovedRef } from "./compose.ts";
 
+/** Which asset the message came from (its text is `message`, never re-assembled from parts). */
 export interface OutboundContent {
   id: string;
   version: number;
   title: string;
-  subject: string | null;
   language: string;
-  body: string;
-  safetyInfo: string | null;
 }
 
 export interface OutboundDocument {
@@ -28,6 +27,12 @@ export interface OutboundDocument {
   decidedAt: string;
   scheduledFor: string | null;
   asset: OutboundContent | null;
+  /** What the HCP receives: the approved render with personalization filled, or the action's own reviewed text. */
+  message: { subject?: string; text: string } | null;
+  /** SHA-256 hex of message.text. */
+  messageHash: string | null;
+  /** The approved version the message was rendered from (contentHash of its approved render). */
+  approved: ApprovedRef | null;
 }
 
 export interface Recipient {

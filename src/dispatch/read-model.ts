@@ -1,6 +1,13 @@
 // What other capabilities (metrics, the console, outcome linking) may ask about dispatch. Read-only.
 import type { Db, Tx } from "../store/db.ts";
 import { notFound } from "../shared/errors.ts";
+import { parseJson } from "../shared/json.ts";
+import { loadSendableCopy } from "../content/read-model.ts";
+import { toWire } from "../content/message.ts";
+import type { ProposalContent } from "../gate/proposal.ts";
+import { composeMessage, type ApprovedRef } from "./compose.ts";
+import { unsubscribeTemplate } from "./config.ts";
+import { unsubscribeUrlOf } from "./email.ts";
 
 /**
  * When each decision's action was sent: decision id → sent at (ISO), for items sent at or after
@@ -76,12 +83,38 @@ export async function listOutbox(db: Db, q: OutboxQuery): Promise<OutboxItemView
   return rows.map(toView);
 }
 
-export async function getOutboxItem(db: Db, id: string): Promise<{ item: OutboxItemView; attempts: AttemptView[] }> {
+/** What the item sends: as it left when sent; else as it would leave now (null when it cannot be composed). */
+export interface ItemMessage {
+  message: { subject?: string; text: string } | null;
+  messageHash: string | null;
+  approved: ApprovedRef | null;
+  /** Why there is no message: the personalization tokens without a value. */
+  missing?: string[];
+}
+
+async function itemMessage(db: Db, row: Row): Promise<ItemMessage> {
+  if (row.message !== null) {
+    return { message: parseJson(row.message, null), messageHash: row.message_hash, approved: row.approved ? parseJson<ApprovedRef | null>(row.approved, null) : null };
+  }
+  const decision = await db.selectFrom("decisions").select("proposal").where("id", "=", row.decision_id).executeTakeFirst();
+  const hcp = await db.selectFrom("hcps").select(["name", "attributes"]).where("id", "=", row.hcp_id).executeTakeFirst();
+  const content = parseJson<{ content?: ProposalContent | null }>(decision?.proposal ?? "{}", {}).content ?? null;
+  const copy = row.asset_id ? await loadSendableCopy(db, row.asset_id) : null;
+  const profile = { name: hcp?.name ?? "", attributes: parseJson<Record<string, unknown>>(hcp?.attributes ?? "{}", {}) };
+  const composed = composeMessage(copy, content, profile, unsubscribeUrlOf(unsubscribeTemplate(), row.decision_id, row.id));
+  switch (composed.kind) {
+    case "message": return { message: toWire(composed.message), messageHash: composed.messageHash, approved: composed.approved };
+    case "missing": return { message: null, messageHash: null, approved: composed.approved, missing: composed.missing };
+    case "none": return { message: null, messageHash: null, approved: null };
+  }
+}
+
+export async function getOutboxItem(db: Db, id: string): Promise<{ item: OutboxItemView & ItemMessage; attempts: AttemptView[] }> {
   const row = await db.selectFrom("outbox").selectAll().where("id", "=", id).executeTakeFirst();
   if (!row) throw notFound("outbox item", id);
   const attempts = await db.selectFrom("dispatch_attempts").selectAll().where("outbox_id", "=", id).orderBy("attempt").execute();
   return {
-    item: toView(row),
+    item: { ...toView(row), ...(await itemMessage(db, row)) },
     attempts: attempts.map((a) => ({ attempt: a.attempt, adapter: a.adapter, worker: a.worker, startedAt: a.started_at, at: a.at, status: a.status as AttemptView["status"], error: a.error })),
   };
 }

@@ -7,6 +7,7 @@ import { channelOf } from "../shared/vocabulary.ts";
 import { checkAgent } from "../gate/checks/agent.ts";
 import { checkConsent } from "../gate/checks/consent.ts";
 import { checkContent } from "../gate/checks/content.ts";
+import { checkPersonalization } from "../gate/checks/personalization.ts";
 import type { GateInput } from "../gate/checks/input.ts";
 import type { Proposal } from "../gate/proposal.ts";
 import type { Reason, ReasonCode } from "../gate/reasons.ts";
@@ -31,11 +32,12 @@ export function recheck(proposal: Proposal, snapshot: Snapshot, bundle: Bundle, 
     ...checkAgent(input).reasons.filter((r) => AGENT_STOPS.has(r.code)),
     ...checkConsent(input).reasons,
     ...checkContent(input).reasons,
+    ...checkPersonalization(input).reasons,
   ];
 }
 
 /** The proposal as the decision stored it (JSON), with its one Date revived. */
 export function storedProposal(json: string): Proposal {
   const p = JSON.parse(json) as Proposal & { notAfter: string | null };
-  return { ...p, evidence: p.evidence ?? [], notAfter: p.notAfter ? new Date(p.notAfter) : null };
+  return { ...p, evidence: p.evidence ?? [], notAfter: p.notAfter ? new Date(p.notAfter) : null, content: p.content ?? null };
 }

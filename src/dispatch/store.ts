@@ -12,20 +12,21 @@ import { loadSnapshot, TransactionReads } from "../gate/store.ts";
 import type { OutboxTable } from "../store/schema.ts";
 import type { Selectable, Updateable } from "kysely";
 import { recheck, storedProposal } from "./recheck.ts";
-import { emailOf, type Outbound, type OutboundContent } from "./outbound.ts";
+import { emailOf, type Outbound } from "./outbound.ts";
+import { loadSendableCopy, type SendableCopy } from "../content/read-model.ts";
+import { composeMessage } from "./compose.ts";
+import { signedContents, tamperStops } from "./signed.ts";
+import { toWire } from "../content/message.ts";
+import { unsubscribeUrlOf } from "./email.ts";
 import type { AdapterName, Delivered, DeliveryFailure } from "./adapters/adapter.ts";
 import type { AfterFailure } from "./retry.ts";
 
 export type OutboxRow = Selectable<OutboxTable>;
 
-const decisionOfItem = prepared((db, p: { id: string }) => db.selectFrom("decisions").select(["proposal", "decided_at", "scheduled_for"]).where("id", "=", p.id));
+const decisionOfItem = prepared((db, p: { id: string }) => db.selectFrom("decisions").select(["proposal", "decided_at", "scheduled_for", "resolution"]).where("id", "=", p.id));
 const recipientOf = prepared((db, p: { id: string }) => db.selectFrom("hcps").select(["name", "market", "attributes"]).where("id", "=", p.id));
-const assetToSend = prepared((db, p: { id: string }) =>
-  db.selectFrom("assets").select(["id", "version", "title", "subject", "language", "body", "rendered", "safety_info", "live_version"]).where("id", "=", p.id));
-const versionToSend = prepared((db, p: { id: string; version: number }) =>
-  db.selectFrom("asset_versions").select(["version", "title", "subject", "language", "body", "rendered", "safety_info"]).where("asset_id", "=", p.id).where("version", "=", p.version));
-const markItemSent = prepared((db, p: { id: string; attempt: number; at: string }) =>
-  db.updateTable("outbox").set({ status: "sent", sent_at: p.at, closed_at: p.at, closed_reason: null, lease_owner: null, lease_until: null })
+const markItemSent = prepared((db, p: { id: string; attempt: number; at: string; message: string | null; messageHash: string | null; approved: string | null }) =>
+  db.updateTable("outbox").set({ status: "sent", sent_at: p.at, closed_at: p.at, closed_reason: null, lease_owner: null, lease_until: null, message: p.message, message_hash: p.messageHash, approved: p.approved })
     .where("id", "=", p.id).where("status", "=", "sending").where("attempts", "=", p.attempt));
 const insertAttempt = prepared((db, p: { outboxId: string; attempt: number; decisionId: string; adapter: string; worker: string; startedAt: string; at: string; status: string; error: string | null }) =>
   db.insertInto("dispatch_attempts").values({
@@ -113,7 +114,15 @@ export interface Stop {
   message: string;
 }
 
-export type Prepared = { kind: "ready"; outbound: Outbound } | { kind: "stopped"; stops: Stop[] };
+/**
+ * `dead`: the item can never leave as approved (its personalization has no value, or its text differs
+ * from what was signed) and goes to a person; otherwise a stopped item is cancelled.
+ */
+export type Prepared = { kind: "ready"; outbound: Outbound } | { kind: "stopped"; stops: Stop[]; dead: boolean };
+
+/** Stops that dead-letter the item instead of cancelling it. */
+const DEAD_STOPS: ReadonlySet<string> = new Set(["PERSONALIZATION_MISSING", "CONTENT_TAMPERED"]);
+const stopped = (stops: Stop[]): Prepared => ({ kind: "stopped", stops, dead: stops.some((s) => DEAD_STOPS.has(s.code)) });
 
 const isAction = (v: unknown): v is ActionType => typeof v === "string" && (ACTION_TYPES as readonly string[]).includes(v);
 const isPurpose = (v: unknown): v is Purpose => typeof v === "string" && (PURPOSES as readonly string[]).includes(v);
@@ -128,7 +137,7 @@ const isPurpose = (v: unknown): v is Purpose => typeof v === "string" && (PURPOS
  */
 export class PrepareReads {
   readonly snapshot = new TransactionReads();
-  readonly contents = new Map<string, OutboundContent | null>();
+  readonly contents = new Map<string, SendableCopy | null>();
   readonly decisions = new Map<string, ItemDecision | null>();
 
   /** The claimed items' decisions, HCPs and ledgers in a few reads instead of several per item. */
@@ -136,19 +145,19 @@ export class PrepareReads {
     const ids = [...new Set(claims.map((c) => c.row.decision_id))];
     for (const id of ids) this.decisions.set(id, null);
     for (let i = 0; i < ids.length; i += IN_LIST_CHUNK) {
-      const rows = await trx.selectFrom("decisions").select(["id", "proposal", "decided_at", "scheduled_for"]).where("id", "in", ids.slice(i, i + IN_LIST_CHUNK)).execute();
+      const rows = await trx.selectFrom("decisions").select(["id", "proposal", "decided_at", "scheduled_for", "resolution"]).where("id", "in", ids.slice(i, i + IN_LIST_CHUNK)).execute();
       for (const r of rows) this.decisions.set(r.id, r);
     }
     await this.snapshot.preloadHcps(trx, claims.map((c) => c.row.hcp_id));
   }
 }
 
-type ItemDecision = { proposal: string; decided_at: string; scheduled_for: string | null };
+type ItemDecision = { proposal: string; decided_at: string; scheduled_for: string | null; resolution: string | null };
 
-export async function prepare(trx: Tx, claim: Claim, bundle: Bundle, now: Date, reads = new PrepareReads()): Promise<Prepared> {
+export async function prepare(trx: Tx, claim: Claim, bundle: Bundle, now: Date, unsubscribeTemplate: string, reads = new PrepareReads()): Promise<Prepared> {
   const { row } = claim;
   const decision = reads.decisions.has(row.decision_id) ? reads.decisions.get(row.decision_id) : await decisionOfItem.first(trx, { id: row.decision_id });
-  const unreadable = (what: string): Prepared => ({ kind: "stopped", stops: [{ code: "DISPATCH_UNREADABLE", message: `outbox item ${row.id}: ${what}` }] });
+  const unreadable = (what: string): Prepared => stopped([{ code: "DISPATCH_UNREADABLE", message: `outbox item ${row.id}: ${what}` }]);
   if (!decision) return unreadable(`its decision ${row.decision_id} does not exist`);
   let proposal;
   try {
@@ -161,16 +170,24 @@ export async function prepare(trx: Tx, claim: Claim, bundle: Bundle, now: Date, 
   }
   const snapshot = await loadSnapshot(trx, proposal, bundle, now, { eligibilityOnly: true, reads: reads.snapshot });
   const reasons = recheck(proposal, snapshot, bundle, now);
-  if (reasons.length > 0) return { kind: "stopped", stops: reasons.map((r) => ({ code: r.code, message: r.message })) };
+  if (reasons.length > 0) return stopped(reasons.map((r) => ({ code: r.code, message: r.message })));
 
   const hcp = reads.snapshot.hcps.get(proposal.hcpId) ?? (await recipientOf.first(trx, { id: proposal.hcpId }));
   if (!hcp) return unreadable(`its HCP ${proposal.hcpId} does not exist`);
-  const asset = row.asset_id ? await sendableContentOnce(trx, row.asset_id, reads) : null;
+  const attributes = parseJson<Record<string, unknown>>(hcp.attributes, {});
+  const copy = row.asset_id ? await sendableCopyOnce(trx, row.asset_id, reads) : null;
+  const composed = composeMessage(copy, proposal.content ?? null, { name: hcp.name, attributes }, unsubscribeUrlOf(unsubscribeTemplate, row.decision_id, row.id));
+  if (composed.kind === "missing") {
+    return stopped([{ code: "PERSONALIZATION_MISSING", message: `HCP ${proposal.hcpId}'s profile has no value for ${composed.missing.map((t) => `{{${t}}}`).join(", ")}, which asset ${composed.approved.assetId} v${composed.approved.version} needs` }]);
+  }
+  const tampered = tamperStops(signedContents(decision.resolution), composed, proposal.content ?? null);
+  if (tampered.length > 0) return stopped(tampered);
+  const sent = composed.kind === "message" ? composed : null;
   return {
     kind: "ready",
     outbound: {
       attempt: claim.attempt,
-      recipient: { hcpId: proposal.hcpId, name: hcp.name, email: emailOf(parseJson<Record<string, unknown>>(hcp.attributes, {})) },
+      recipient: { hcpId: proposal.hcpId, name: hcp.name, email: emailOf(attributes) },
       document: {
         id: row.id,
         decisionId: row.decision_id,
@@ -184,30 +201,21 @@ export async function prepare(trx: Tx, claim: Claim, bundle: Bundle, now: Date, 
         decidedAt: decision.decided_at,
         // Not the row's available_at: that moves with each retry, and every attempt carries the same document.
         scheduledFor: decision.scheduled_for,
-        asset,
+        asset: copy ? { id: copy.id, version: copy.version, title: copy.title, language: copy.language } : null,
+        message: sent ? toWire(sent.message) : null,
+        messageHash: sent?.messageHash ?? null,
+        approved: sent?.approved ?? null,
       },
     },
   };
 }
 
-async function sendableContentOnce(trx: Tx, assetId: string, reads: PrepareReads): Promise<OutboundContent | null> {
+/** The copy in force (which the re-check just found approved), read once per asset per read transaction. */
+async function sendableCopyOnce(trx: Tx, assetId: string, reads: PrepareReads): Promise<SendableCopy | null> {
   if (reads.contents.has(assetId)) return reads.contents.get(assetId)!;
-  const content = await sendableContent(trx, assetId);
-  reads.contents.set(assetId, content);
-  return content;
-}
-
-/**
- * The copy that may be sent: the approved version in force (`live_version`) when content keeps
- * versions, else the asset's own row (which the re-check just found approved). A version's `rendered`
- * text (its claim modules filled in) is preferred to the body as written.
- */
-async function sendableContent(trx: Tx, assetId: string): Promise<OutboundContent | null> {
-  const head = await assetToSend.first(trx, { id: assetId });
-  if (!head) return null;
-  const live = head.live_version !== null && head.live_version !== head.version ? await versionToSend.first(trx, { id: assetId, version: head.live_version }) : undefined;
-  const v = live ?? head;
-  return { id: head.id, version: v.version, title: v.title, subject: v.subject, language: v.language, body: v.rendered || v.body, safetyInfo: v.safety_info };
+  const copy = await loadSendableCopy(trx, assetId);
+  reads.contents.set(assetId, copy);
+  return copy;
 }
 
 /** What the audit records about an item, whatever happened to it. */
@@ -242,15 +250,19 @@ async function recordAttempt(w: Write, claim: Claim, facts: AttemptFacts, status
   });
 }
 
-export async function markSent(w: Write, claim: Claim, facts: AttemptFacts, delivered: Delivered): Promise<boolean> {
+export async function markSent(w: Write, claim: Claim, facts: AttemptFacts, delivered: Delivered, outbound: Outbound): Promise<boolean> {
   const at = w.now.toISOString();
-  const changed = (await markItemSent.run(w.trx, { id: claim.row.id, attempt: claim.attempt, at })) === 1;
+  const doc = outbound.document;
+  const changed = (await markItemSent.run(w.trx, {
+    id: claim.row.id, attempt: claim.attempt, at,
+    message: doc.message ? JSON.stringify(doc.message) : null, messageHash: doc.messageHash, approved: doc.approved ? JSON.stringify(doc.approved) : null,
+  })) === 1;
   await recordAttempt(w, claim, facts, "sent", null);
   // subjectOf's fields and these, in canonical key order (the chain hashes it at native speed).
   const r = claim.row;
-  const data: ReturnType<typeof subjectOf> & { adapter: string; detail: string | null; duplicate: boolean; sentAt: string } = {
-    action: r.action, adapter: facts.adapter, agentId: r.agent_id, assetId: r.asset_id, attempt: claim.attempt, channel: r.channel,
-    decisionId: r.decision_id, detail: delivered.detail, duplicate: delivered.duplicate, hcpId: r.hcp_id, outboxId: r.id, sentAt: at,
+  const data: ReturnType<typeof subjectOf> & { adapter: string; approvedHash: string | null; detail: string | null; duplicate: boolean; messageHash: string | null; sentAt: string } = {
+    action: r.action, adapter: facts.adapter, agentId: r.agent_id, approvedHash: doc.approved?.hash ?? null, assetId: r.asset_id, attempt: claim.attempt, channel: r.channel,
+    decisionId: r.decision_id, detail: delivered.detail, duplicate: delivered.duplicate, hcpId: r.hcp_id, messageHash: doc.messageHash, outboxId: r.id, sentAt: at,
   };
   // A claim that lapsed while its send was under way still sent: the attempt is on record, and the
   // dispatcher that took the item over repeats it under the same idempotency key.
@@ -271,6 +283,20 @@ export async function markFailed(w: Write, claim: Claim, facts: AttemptFacts, fa
   else if (next.kind === "dead") w.audit("outbox.dead_lettered", `outbox:${claim.row.id}`, data);
   else w.audit("outbox.attempt_failed", `outbox:${claim.row.id}`, { ...data, retryAt: next.at.toISOString(), delayMs: next.delayMs });
   return changed;
+}
+
+/**
+ * An item that can never leave as approved (PERSONALIZATION_MISSING, CONTENT_TAMPERED): dead-lettered
+ * for a person, with the reasons; no adapter was asked, so no attempt is recorded.
+ */
+export async function deadLetterItem(w: Write, claim: Claim, stops: readonly Stop[]): Promise<boolean> {
+  const at = w.now.toISOString();
+  const reason = `refused at dispatch: ${stops.map((s) => `${s.code}: ${s.message}`).join("; ")}`.slice(0, 4000);
+  const changed = await fenced(w, claim, { status: "dead", closed_at: at, closed_reason: reason, lease_owner: null, lease_until: null });
+  if (!changed) return false;
+  await releaseTouch(w, claim.row.decision_id);
+  w.audit("outbox.dead_lettered", `outbox:${claim.row.id}`, { ...subjectOf(claim), reasons: stops });
+  return true;
 }
 
 export async function cancelItem(w: Write, claim: Claim, stops: readonly Stop[]): Promise<boolean> {

@@ -38,5 +38,9 @@ declare module "../store/schema.ts" {
     lease_until: string | null;
     /** When the channel adapter accepted it: the end of dispatch latency. */
     sent_at: string | null;
+    /** Migration 007, set when sent: the message as it left (JSON `{subject?, text}`), SHA-256 hex of its text, and the approved render it came from (JSON `{assetId, version, hash}`). */
+    message: string | null;
+    message_hash: string | null;
+    approved: string | null;
   }
 }

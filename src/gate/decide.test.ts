@@ -59,7 +59,7 @@ describe("a proposal that every check lets through", () => {
 
   it("lists every check, in order, with what it relied on", () => {
     const v = run();
-    expect(v.checks.map((c) => c.check)).toEqual(["agent", "expiry", "hcp", "freshness", "consent", "content", "authority", "contact"]);
+    expect(v.checks.map((c) => c.check)).toEqual(["agent", "expiry", "hcp", "freshness", "consent", "content", "personalization", "authority", "contact"]);
     expect(v.checks.every((c) => c.status === "pass")).toBe(true);
     expect(check(v, "content").evidence).toEqual({ asset: { id: "asset-1", version: 3 }, claims: [{ id: "claim-1", version: 2 }] });
     expect(check(v, "consent").evidence).toMatchObject({ regime: "opt_out", channel: "email", purpose: "promotional" });
@@ -353,7 +353,7 @@ describe("authority check", () => {
   });
 
   it("sends an MI response to medical review", () => {
-    const v = run({ action: "mi_response", purpose: "medical", assetId: null });
+    const v = run({ action: "mi_response", purpose: "medical", assetId: null, content: { text: "Renal impairment: no dose adjustment is needed (SmPC 4.2)." } });
     expect(v.outcome).toBe("pending_review");
     if (v.outcome === "pending_review") expect(v.reviewers).toEqual(["reviewer:medical"]);
   });
@@ -410,5 +410,26 @@ describe("combining the checks", () => {
     expect(v.outcome).toBe("allowed");
     expect(v.exempt).toBe(true);
     expect(check(v, "contact")).toMatchObject({ status: "skipped", evidence: { exempt: true } });
+  });
+});
+
+describe("content an action carries and personalization it needs", () => {
+  it("rejects an MI response without text or asset (CONTENT_REQUIRED); an email's own text does not replace its approved asset", () => {
+    const mi = run({ action: "mi_response", purpose: "medical", assetId: null });
+    expect([mi.outcome, codes(mi)[0]]).toEqual(["rejected", "CONTENT_REQUIRED"]);
+    expect(check(mi, "content").reasons[0]!.message).toContain("content.text");
+    const email = run({ assetId: null, content: { text: "Hello" } });
+    expect(codes(email)).toContain("CONTENT_REQUIRED");
+  });
+
+  it("rejects an asset whose tokens the HCP's profile cannot fill (PERSONALIZATION_MISSING), naming the tokens", () => {
+    const asset = assetView({ tokens: ["hcp.name", "hcp.title", "rep.name", "unsubscribe"] });
+    const v = run({}, { asset, hcp: hcpView({ attributes: { title: "Dr." } }) });
+    expect([v.outcome, codes(v)]).toEqual(["rejected", ["PERSONALIZATION_MISSING", "AUTHORITY_AUTONOMOUS"]]);
+    expect(check(v, "personalization").evidence).toEqual({ tokens: asset.tokens, missing: ["rep.name"] });
+    expect(v.reasons[0]!.message).toContain("{{rep.name}}");
+    expect(run({}, { asset, hcp: hcpView({ attributes: { title: "Dr.", repName: "Tom Reyes" } }) }).outcome).toBe("allowed");
+    // A blank value is no value.
+    expect(codes(run({}, { asset, hcp: hcpView({ attributes: { title: "  ", repName: "Tom Reyes" } }) }))).toContain("PERSONALIZATION_MISSING");
   });
 });

@@ -20,6 +20,7 @@ import { checkContent } from "./checks/content.ts";
 import { checkExpiry } from "./checks/expiry.ts";
 import { checkFreshness } from "./checks/freshness.ts";
 import { checkHcp } from "./checks/hcp.ts";
+import { checkPersonalization } from "./checks/personalization.ts";
 import type { GateInput } from "./checks/input.ts";
 import type { Proposal } from "./proposal.ts";
 import { DELAYING, INFORMATIONAL, type Reason } from "./reasons.ts";
@@ -64,6 +65,7 @@ export function decide(proposal: Proposal, snapshot: Snapshot, bundle: Bundle, n
     checkFreshness(input),
     checkConsent(input),
     checkContent(input),
+    checkPersonalization(input),
     recorded(authority),
     recorded(contact),
   ];

@@ -115,7 +115,7 @@ export function agentView(over: Partial<AgentView> = {}): AgentView {
 }
 
 export function hcpView(over: Partial<HcpView> = {}): HcpView {
-  return { id: "hcp-1", market: "US", timezone: null, specialty: "cardiology", segment: "A", attributes: {}, ...over };
+  return { id: "hcp-1", name: "Dr. Ada Lovelace", market: "US", timezone: null, specialty: "cardiology", segment: "A", attributes: {}, ...over };
 }
 
 export function claimView(over: Partial<ClaimView> = {}): ClaimView {
@@ -133,6 +133,7 @@ export function assetView(over: Partial<AssetView> = {}): AssetView {
     riskClass: "low",
     expiresAt: null,
     claims: [claimView()],
+    tokens: [],
     ...over,
   };
 }
@@ -175,6 +176,7 @@ export function proposalOf(over: Partial<Proposal> = {}): Proposal {
     rationale: null,
     evidence: [],
     notAfter: null,
+    content: null,
     ...over,
   };
 }

@@ -23,6 +23,7 @@ export const REASON_CODES = [
   "QUIET_HOURS",
   "CONFLICT_LOST",
   "PROPOSAL_EXPIRED",
+  "PERSONALIZATION_MISSING",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

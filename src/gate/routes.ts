@@ -4,7 +4,7 @@ import type { Context } from "../shared/context.ts";
 import { callerOf } from "../server/app.ts";
 import { actorOf, requireAgent, requireRole } from "../auth/principal.ts";
 import { forbidden, invalid } from "../shared/errors.ts";
-import { ProposalBodySchema } from "./proposal.ts";
+import { oneContent, ProposalBodySchema, ProposalFieldsSchema } from "./proposal.ts";
 import { getDecision, listDecisions, propose, proposeBatch, type BatchItem } from "./service.ts";
 import { OUTCOMES } from "./verdict.ts";
 import { agentOnly } from "../server/guards.ts";
@@ -13,7 +13,7 @@ import { BatchResponse, DecisionDetailResponse, DecisionListResponse, DecisionOu
 
 const tags = ["proposals"];
 const BatchSchema = z.strictObject({
-  proposals: z.array(ProposalBodySchema.extend({ agentId: z.string().min(1).max(200).optional() })).min(1).max(500),
+  proposals: z.array(ProposalFieldsSchema.extend({ agentId: z.string().min(1).max(200).optional() }).refine(...oneContent)).min(1).max(500),
 });
 const DecisionsQuery = z.strictObject({
   agentId: z.string().max(200).optional(),

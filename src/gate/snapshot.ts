@@ -16,6 +16,8 @@ export interface AgentView {
 
 export interface HcpView {
   id: string;
+  /** The profile's name: what `{{hcp.name}}` (and, by default, `{{hcp.lastName}}`) is filled with. */
+  name: string;
   market: Market;
   /** The HCP's own zone; null means the market's. */
   timezone: string | null;
@@ -53,6 +55,8 @@ export interface AssetView {
   riskClass: "low" | "medium" | "high";
   expiresAt: number | null;
   claims: readonly ClaimView[];
+  /** The tokens the version's subject and approved render use (each must have a value to send; an unknown one never has). */
+  tokens: readonly string[];
 }
 
 /** A touch that holds contact capacity: an allowed or scheduled action, past or future. */

@@ -129,7 +129,7 @@ export async function loadSnapshot(trx: Tx, proposal: Proposal, bundle: Bundle, 
   return {
     agent,
     hcp: hcpRow
-      ? { id: hcpRow.id, market: hcpRow.market, timezone: hcpRow.timezone, specialty: hcpRow.specialty, segment: hcpRow.segment, attributes: parseJson(hcpRow.attributes, {}) }
+      ? { id: hcpRow.id, name: hcpRow.name, market: hcpRow.market, timezone: hcpRow.timezone, specialty: hcpRow.specialty, segment: hcpRow.segment, attributes: parseJson(hcpRow.attributes, {}) }
       : null,
     consents,
     asset,
@@ -141,6 +141,11 @@ export async function loadSnapshot(trx: Tx, proposal: Proposal, bundle: Bundle, 
   };
 }
 
+/** The outbox item a decision's delivery becomes (one per decision). */
+export function outboxIdOf(decisionId: string): string {
+  return `out_${decisionId.slice(4)}`;
+}
+
 /** Commits what an allowed or scheduled verdict implies: the HCP's touch and the outbox item. */
 export async function commitDelivery(trx: Tx, decisionId: string, proposal: Proposal, verdict: Verdict): Promise<Touch | null> {
   const touch = touchFor(verdict, decisionId, proposal.agentId);
@@ -148,7 +153,7 @@ export async function commitDelivery(trx: Tx, decisionId: string, proposal: Prop
   const atIso = new Date(touch.at).toISOString();
   await insertTouch.run(trx, { decisionId, hcpId: proposal.hcpId, agentId: proposal.agentId, channel: touch.channel, at: atIso, exempt: touch.exempt ? 1 : 0 });
   await insertOutbox.run(trx, {
-    id: `out_${decisionId.slice(4)}`, decisionId, agentId: proposal.agentId, hcpId: proposal.hcpId, channel: touch.channel,
+    id: outboxIdOf(decisionId), decisionId, agentId: proposal.agentId, hcpId: proposal.hcpId, channel: touch.channel,
     action: proposal.action, assetId: proposal.assetId,
     payload: JSON.stringify({ decisionId, hcpId: proposal.hcpId, action: proposal.action, purpose: proposal.purpose, assetId: proposal.assetId, rationale: proposal.rationale }),
     availableAt: atIso, createdAt: verdict.decidedAt.toISOString(),

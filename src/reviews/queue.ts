@@ -14,6 +14,7 @@ import type { Proposal } from "../gate/proposal.ts";
 import { lockAssetForSend } from "../content/read-model.ts";
 import type { Bundle } from "../governance/bundle.ts";
 import { ownerConfirmationRefusal } from "./separation.ts";
+import { contentUnderReview, type ReviewContent, type SignedContent } from "./content.ts";
 
 /** How long a review may wait before it is overdue (the console shows deadlines). */
 export const REVIEW_DEADLINE_MS = 48 * 3600 * 1000;
@@ -22,6 +23,8 @@ export type ReviewStatus = "open" | "approved" | "rejected" | "cancelled";
 
 export interface ReviewSignature extends Signature {
   roles: ReviewerRole[];
+  /** The hash of the content the signer was shown and signed (absent on signatures from before content was reviewable). */
+  content?: SignedContent;
 }
 
 export interface Review {
@@ -39,6 +42,8 @@ export interface Review {
   /** Roles that have not signed yet. */
   awaiting: ReviewerRole[];
   reason: string | null;
+  /** What the action will send, as the reviewer reads and signs it; null when it sends no text. Only on a single review. */
+  content?: ReviewContent | null;
 }
 
 type ReviewRow = NonNullable<Awaited<ReturnType<typeof selectReview>>>;
@@ -66,7 +71,24 @@ export async function openReview(w: Write, r: { id: string; decisionId: string; 
 export async function getReview(db: Db, id: string): Promise<Review> {
   const row = await selectReview(db, id);
   if (!row) throw notFound("review", id);
-  return toReview(row);
+  const review = toReview(row);
+  const decision = await db.selectFrom("decisions").select("proposal").where("id", "=", review.decisionId).executeTakeFirst();
+  const under = decision ? await contentUnderReview(db, review.decisionId, decision.proposal, review.hcpId) : null;
+  return { ...review, content: under?.content ?? null };
+}
+
+/**
+ * The content this signature covers. Every approving signer of one review must have signed the same
+ * content (`approving`); a rejection may always refuse what is there now.
+ */
+async function contentToSign(trx: Write["trx"], review: Review, approving = true): Promise<{ signed: SignedContent | null; content: ReviewContent | null }> {
+  const decision = await trx.selectFrom("decisions").select("proposal").where("id", "=", review.decisionId).executeTakeFirstOrThrow();
+  const under = await contentUnderReview(trx, review.decisionId, decision.proposal, review.hcpId);
+  const earlier = approving ? review.signatures.find((s) => s.content && under && s.content.hash !== under.signed.hash) : undefined;
+  if (earlier) {
+    throw conflict("CONTENT_CHANGED", `review ${review.id}: the content changed after ${earlier.printedName} signed it (signed ${earlier.content!.hash}, now ${under!.signed.hash}); it must be proposed again`);
+  }
+  return { signed: under?.signed ?? null, content: under?.content ?? null };
 }
 
 export async function listReviews(db: Db, q: { status?: ReviewStatus; role?: ReviewerRole; limit: number }): Promise<Review[]> {
@@ -85,7 +107,7 @@ function signableRoles(p: Principal, awaiting: readonly ReviewerRole[]): Reviewe
 
 function reviveProposal(json: string): Proposal {
   const p = JSON.parse(json) as Proposal & { notAfter: string | null };
-  return { ...p, notAfter: p.notAfter ? new Date(p.notAfter) : null };
+  return { ...p, notAfter: p.notAfter ? new Date(p.notAfter) : null, content: p.content ?? null };
 }
 
 export async function approveReview(ctx: Context, user: Extract<Principal, { kind: "user" }>, id: string, input: SignatureInput) {
@@ -99,12 +121,14 @@ export async function approveReview(ctx: Context, user: Extract<Principal, { kin
     const review = toReview((await selectReview(w.trx, id))!);
     const roles = assertSignable(user, review);
     await assertMayConfirm(w.trx, bundle, user, review);
-    const signatures = [...review.signatures, { ...signature, roles }];
+    const { signed, content } = await contentToSign(w.trx, review);
+    const mine: ReviewSignature = signed ? { ...signature, roles, content: signed } : { ...signature, roles };
+    const signatures = [...review.signatures, mine];
     const awaiting = review.awaiting.filter((r) => !roles.includes(r));
     if (awaiting.length > 0) {
       await w.trx.updateTable("reviews").set({ signature: JSON.stringify(signatures) }).where("id", "=", id).execute();
-      w.audit("review.signed", `review:${id}`, { signature: { ...signature, roles }, awaiting });
-      return { review: { ...review, signatures, awaiting }, decision: null };
+      w.audit("review.signed", `review:${id}`, { signature: mine, awaiting });
+      return { review: { ...review, signatures, awaiting, content }, decision: null };
     }
     const decisionRow = await w.trx.selectFrom("decisions").selectAll().where("id", "=", review.decisionId).executeTakeFirstOrThrow();
     const proposal = reviveProposal(decisionRow.proposal);
@@ -120,10 +144,10 @@ export async function approveReview(ctx: Context, user: Extract<Principal, { kin
     }).where("id", "=", review.decisionId).execute();
     await commitDelivery(w.trx, review.decisionId, proposal, verdict);
     await w.trx.updateTable("reviews").set({ status: "approved", signature: JSON.stringify(signatures), closed_at: now.toISOString(), closed_by: user.id }).where("id", "=", id).execute();
-    w.audit("review.approved", `review:${id}`, { signature: { ...signature, roles }, decisionId: review.decisionId });
+    w.audit("review.approved", `review:${id}`, { signature: mine, decisionId: review.decisionId });
     w.audit("decision.resolved", `decision:${review.decisionId}`, { outcome: verdict.outcome, reasons: verdict.reasons, bundleVersion: verdict.bundleVersion, scheduledFor, reviewId: id });
     return {
-      review: { ...review, status: "approved" as const, signatures, awaiting: [], closedAt: now.toISOString(), closedBy: user.id },
+      review: { ...review, status: "approved" as const, signatures, awaiting: [], closedAt: now.toISOString(), closedBy: user.id, content },
       decision: { id: review.decisionId, outcome: verdict.outcome, reasons: verdict.reasons, bundleVersion: verdict.bundleVersion, decidedAt: now.toISOString(), ...(scheduledFor ? { scheduledFor } : {}), reviewId: id },
     };
   });
@@ -136,12 +160,15 @@ export async function rejectReview(ctx: Context, user: Extract<Principal, { kind
   return write(ctx, actorOf(user), async (w) => {
     const review = toReview((await selectReview(w.trx, id))!);
     const roles = assertSignable(user, review);
-    const signatures = [...review.signatures, { ...signature, roles }];
+    // A rejection records what it refused, as an approval records what it approved.
+    const { signed } = await contentToSign(w.trx, review, false);
+    const mine: ReviewSignature = signed ? { ...signature, roles, content: signed } : { ...signature, roles };
+    const signatures = [...review.signatures, mine];
     const at = w.now.toISOString();
     const reasons = [{ code: "AUTHORITY_CONFIRM", message: `rejected by ${signature.printedName} (${roles.join(", ")}): ${reason}` }];
     await w.trx.updateTable("reviews").set({ status: "rejected", signature: JSON.stringify(signatures), closed_at: at, closed_by: user.id, reason }).where("id", "=", id).execute();
     await w.trx.updateTable("decisions").set({ outcome: "rejected", resolved_at: at, resolution: JSON.stringify({ reviewId: id, signatures, outcome: "rejected", reason, reasons }) }).where("id", "=", review.decisionId).execute();
-    w.audit("review.rejected", `review:${id}`, { signature: { ...signature, roles }, reason, decisionId: review.decisionId });
+    w.audit("review.rejected", `review:${id}`, { signature: mine, reason, decisionId: review.decisionId });
     return { review: { ...review, status: "rejected" as const, signatures, awaiting: [], closedAt: at, closedBy: user.id, reason }, decision: { id: review.decisionId, outcome: "rejected" as const } };
   });
 }

@@ -279,8 +279,9 @@ export class StewardClient {
   async assetVersions(id: string): Promise<T.Asset[]> {
     return (await this.get<{ versions: T.Asset[] }>(`/v1/assets/${enc(id)}/versions`)).versions;
   }
-  renderAsset(id: string): Promise<T.RenderedAsset> {
-    return this.get(`/v1/assets/${enc(id)}/render`);
+  /** The approved render; with `hcpId`, also the message that HCP would receive. */
+  renderAsset(id: string, hcpId?: string): Promise<T.RenderedAsset> {
+    return this.get(`/v1/assets/${enc(id)}/render`, hcpId === undefined ? {} : { hcpId });
   }
   async submitAsset(id: string): Promise<T.Asset> {
     return (await this.post<{ asset: T.Asset }>(`/v1/assets/${enc(id)}/submit`)).asset;
@@ -339,7 +340,7 @@ export class StewardClient {
   async listOutbox(query: T.OutboxListQuery = {}): Promise<T.OutboxItemView[]> {
     return (await this.get<{ items: T.OutboxItemView[] }>("/v1/outbox", { ...query })).items;
   }
-  getOutboxItem(id: string): Promise<{ item: T.OutboxItemView; attempts: T.AttemptView[] }> {
+  getOutboxItem(id: string): Promise<{ item: T.OutboxItem; attempts: T.AttemptView[] }> {
     return this.get(`/v1/outbox/${enc(id)}`);
   }
   /** True when the server answers its liveness probe. */

@@ -1,7 +1,11 @@
 // The SDK's types, taken from the server's own schemas and services so the two cannot drift apart.
 // Every import here is `import type`: erased at run time, so the SDK pulls no server code into an agent.
 import type { z } from "zod";
-import type { ProposalBodySchema } from "../gate/proposal.ts";
+import type { ProposalBodySchema, ProposalContent } from "../gate/proposal.ts";
+import type { ReviewContent, SignedContent } from "../reviews/content.ts";
+import type { ItemMessage } from "../dispatch/read-model.ts";
+import type { ApprovedRef } from "../dispatch/compose.ts";
+import type { PersonalizationToken } from "../content/personalization.ts";
 import type { DecisionQuery, DecisionView, getDecision } from "../gate/service.ts";
 import type { NewAgentSchema, StatusChange, Agent, haltAll, registerAgent } from "../agents/portfolio.ts";
 import type { ConsentBodySchema, ConsentRecord, Hcp, HcpBodySchema, consentsInForce } from "../hcps/registry.ts";
@@ -88,8 +92,19 @@ export interface RenderedAsset {
   id: Asset["id"];
   version: Asset["version"];
   subject: Asset["subject"];
+  /** The approved render: modules and safety information placed, personalization tokens unfilled. */
   text: Asset["rendered"];
+  /** SHA-256 hex of JSON.stringify([subject, text]) (docs/content.md). */
+  hash: string;
+  /** The personalization tokens the subject and text use. */
+  tokens: PersonalizationToken[];
+  /** With `hcpId`: the message that HCP would receive (null when a token has no value; those are in `missing`). */
+  hcpId?: string;
+  message?: { subject?: string; text: string } | null;
+  missing?: string[];
 }
+/** The text an action without an asset carries (`content` of a proposal): what review shows and what is sent. */
+export type { ProposalContent, ReviewContent, SignedContent, ApprovedRef, PersonalizationToken };
 
 // ---- reviews
 export type { Review, ReviewStatus };
@@ -126,3 +141,5 @@ export interface MetricsQuery {
   to?: string;
 }
 export type OutboxListQuery = Partial<OutboxQuery>;
+/** GET /v1/outbox/{id}: the item with its message as sent (or as it will be sent) and the approved version it came from. */
+export type OutboxItem = OutboxItemView & ItemMessage;

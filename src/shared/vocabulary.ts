@@ -62,3 +62,10 @@ const NEEDS_CONTENT: ReadonlySet<ActionType> = new Set(["email", "event_invite",
 export function requiresContent(action: ActionType): boolean {
   return NEEDS_CONTENT.has(action);
 }
+
+const NEEDS_TEXT: ReadonlySet<ActionType> = new Set(["mi_response"]);
+
+/** Actions that say something to the HCP: without an asset, the proposal must carry the text (`content`) for review. */
+export function requiresText(action: ActionType): boolean {
+  return NEEDS_TEXT.has(action);
+}

@@ -7,6 +7,7 @@
 // The simulator is a harness around the decision service, not an agent: it calls propose/ingest/review
 // functions in-process (no HTTP, no waiting in real time). Agents proper reach
 // Steward only through the SDK (src/reference-agents/); the pilots here are the harness's stand-ins.
+import { draftAnswer } from "../reference-agents/mi-triage/answer.ts";
 import { join } from "node:path";
 import { ManualClock } from "../shared/clock.ts";
 import { AppError } from "../shared/errors.ts";
@@ -664,6 +665,8 @@ function bodyOf(d: { seq: number; plan: Plan }, hcps: readonly SimHcp[]): BatchI
     ...(plan.assetId ? { assetId: plan.assetId } : {}),
     confidence: plan.confidence, expectedValue: plan.expectedValue,
     ...(plan.signal ? { evidence: [plan.signal.id] } : {}),
+    // An MI answer carries the text medical review signs (the reference MI agent's draft).
+    ...(plan.action === "mi_response" && !plan.assetId ? { content: draftAnswer(plan.topic ?? null, hcps[plan.hcp]!.market) } : {}),
   };
 }
 

@@ -18,7 +18,7 @@ export const REASON_CODES = [
   "HCP_UNKNOWN", "DATA_STALE", "CONSENT_MISSING", "CONSENT_REVOKED",
   "CONTENT_REQUIRED", "CONTENT_NOT_APPROVED", "CONTENT_EXPIRED", "CONTENT_CLAIM_WITHDRAWN", "CONTENT_MARKET_MISMATCH", "CONTENT_CHANNEL_MISMATCH",
   "AUTHORITY_AUTONOMOUS", "AUTHORITY_CONFIRM", "AUTHORITY_FORBIDDEN",
-  "CAP_EXCEEDED", "MIN_GAP", "QUIET_HOURS", "CONFLICT_LOST", "PROPOSAL_EXPIRED",
+  "CAP_EXCEEDED", "MIN_GAP", "QUIET_HOURS", "CONFLICT_LOST", "PROPOSAL_EXPIRED", "PERSONALIZATION_MISSING",
 ] as const;
 
 export type AgentStatus = "active" | "paused" | "halted";
@@ -111,6 +111,8 @@ export interface Signature {
   signedAt: string;
   meaning: "approved" | "rejected" | "reviewed";
   roles?: string[];
+  /** On a review's signature: the hash of the content signed. */
+  content?: { hash: string; approved: { assetId: string; version: number; hash: string } | null };
 }
 
 export interface Review {
@@ -127,6 +129,14 @@ export interface Review {
   signatures: Signature[];
   awaiting: ReviewerRole[];
   reason: string | null;
+  /** GET /v1/reviews/{id} only: what the action sends, as signed (its hash is what a signature covers). */
+  content?: ReviewContent | null;
+}
+
+export interface ReviewContent {
+  text: string;
+  subject?: string;
+  hash: string;
 }
 
 export type ContentStatus = "draft" | "submitted" | "in_review" | "approved" | "rejected" | "withdrawn" | "expired" | string;
@@ -168,6 +178,8 @@ export interface Asset {
   product: string | null;
   body: string;
   safetyInfo: string | null;
+  /** The approved render: modules and safety information placed, tokens unfilled. */
+  rendered: string;
   expiresAt: string | null;
   derivedFrom: string | null;
   status: ContentStatus;

@@ -5,7 +5,7 @@
 // `expired` is CONTENT_EXPIRED (not also CONTENT_NOT_APPROVED); a withdrawn claim is
 // CONTENT_CLAIM_WITHDRAWN (not also CONTENT_NOT_APPROVED). A withdrawn asset is CONTENT_NOT_APPROVED,
 // plus CONTENT_CLAIM_WITHDRAWN when one of its claims is withdrawn.
-import { requiresContent } from "../../shared/vocabulary.ts";
+import { requiresContent, requiresText } from "../../shared/vocabulary.ts";
 import type { Reason } from "../reasons.ts";
 import type { CheckResult } from "../verdict.ts";
 import { formatInstant, formatList } from "./format.ts";
@@ -21,6 +21,17 @@ export function checkContent({ proposal, snapshot, channel, nowMs }: GateInput):
         reasons: [{ code: "CONTENT_REQUIRED", message: `A ${proposal.action} needs an approved asset, and the proposal names none` }],
         evidence: { assetId: null },
       };
+    }
+    if (requiresText(proposal.action) && proposal.content === null) {
+      return {
+        check: "content",
+        status: "fail",
+        reasons: [{ code: "CONTENT_REQUIRED", message: `A ${proposal.action} needs the text a reviewer signs and the HCP receives (content.text), or an approved asset; the proposal has neither` }],
+        evidence: { assetId: null, content: false },
+      };
+    }
+    if (proposal.content !== null) {
+      return { check: "content", status: "pass", reasons: NO_REASONS, evidence: { assetId: null, content: { chars: proposal.content.text.length, subject: proposal.content.subject !== undefined } } };
     }
     return { check: "content", status: "pass", reasons: NO_REASONS, evidence: { assetId: null } };
   }

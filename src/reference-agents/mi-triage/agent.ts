@@ -3,7 +3,8 @@
 // every request to its end — under review, approved, rejected, answered — and flags a review that has
 // run past its deadline.
 import type { Decision, DecisionOutcome, HcpEvent, ListedDecision, Outcome, Reason } from "../../sdk/index.ts";
-import { HOUR_MS, ReferenceAgent, normalisedType, type AgentOptions, type AgentState, type TickReport } from "../kit/agent.ts";
+import { draftAnswer } from "./answer.ts";
+import { HOUR_MS, ReferenceAgent, marketOf, normalisedType, type AgentOptions, type AgentState, type TickReport } from "../kit/agent.ts";
 
 export interface MiTriageConfig {
   /** How long medical review has (the server's review queue gives 48 h). */
@@ -56,8 +57,10 @@ export class MiTriageAgent extends ReferenceAgent<MiTriageState, Meta> {
       eventId: event.id, hcpId: event.hcpId, topic, requestedAt: event.occurredAt, decisionId: null, status: "proposing",
       reasons: [], dueAt: null, overdue: false, answeredAt: null,
     };
+    // The draft medical review reads and signs: what is signed is what the HCP receives.
+    const content = draftAnswer(topic, marketOf(event, "US"));
     this.enqueue({
-      idempotencyKey: `mi:${event.id}`, hcpId: event.hcpId, action: "mi_response", purpose: "medical", evidence: [event.id],
+      idempotencyKey: `mi:${event.id}`, hcpId: event.hcpId, action: "mi_response", purpose: "medical", evidence: [event.id], content,
       rationale: `The HCP asked medical information${topic ? ` about ${topic}` : ""} on ${event.occurredAt} (request ${event.id}); an unsolicited request is answered by medical affairs, not by the commercial side.`,
     }, { eventId: event.id });
   }

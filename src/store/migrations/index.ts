@@ -7,6 +7,7 @@ import { m003_dispatch } from "./003-dispatch.ts";
 import { m004_content } from "./004-content.ts";
 import { m005_decision_timing } from "./005-decision-timing.ts";
 import { m006_sessions } from "./006-sessions.ts";
+import { m007_render } from "./007-render.ts";
 
 export const migrations: Record<string, Migration> = {
   "001_gate": m001_gate,
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   "004_content": m004_content,
   "005_decision_timing": m005_decision_timing,
   "006_sessions": m006_sessions,
+  "007_render": m007_render,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,26 +1,34 @@
-// An asset as an HCP would read it, its claims highlighted: `{{claim:ID}}` modules and copy that repeats a
-// claim's approved text are marked with the claim's id and status; the safety information is set apart.
+// Content as an HCP would read it: the server's render (the one renderer: modules and safety information
+// placed, exactly the text that is approved and sent), shown character for character. Copy that repeats
+// a claim's approved text is marked with the claim's id and status; the safety information is set apart
+// where it stands; personalization tokens (filled at dispatch) show as labelled slots.
 import { Fragment, type ReactNode } from "react";
 import { Badge, Box, Group, Paper, Stack, Text } from "@mantine/core";
 import type { Asset, Claim } from "../types.ts";
 import { StatusBadge } from "./common.tsx";
 
-const PLACEHOLDER = /\{\{\s*(claim:([A-Za-z0-9][A-Za-z0-9._:-]*?)(?:@(\d+))?|isi|[^}]*)\s*\}\}/g;
+const TOKEN = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
-type Piece = { kind: "text"; text: string } | { kind: "claim"; claimId: string; text: string } | { kind: "isi" } | { kind: "slot"; name: string };
+type Piece = { kind: "text"; text: string } | { kind: "claim"; claimId: string; text: string } | { kind: "isi"; text: string } | { kind: "slot"; name: string };
 
-/** The copy split into plain text, claim modules, the ISI slot and merge fields filled at dispatch. */
-export function splitBody(body: string, claims: ReadonlyMap<string, Claim>): Piece[] {
+/** The rendered text split into plain text, claim text, the safety information and token slots; every character kept. */
+export function splitRendered(text: string, safetyInfo: string | null, claims: ReadonlyMap<string, Claim>): Piece[] {
+  const at = safetyInfo ? text.indexOf(safetyInfo) : -1;
+  if (at >= 0 && safetyInfo) {
+    return [...splitTokens(text.slice(0, at), claims), { kind: "isi", text: safetyInfo }, ...splitRendered(text.slice(at + safetyInfo.length), safetyInfo, claims)];
+  }
+  return splitTokens(text, claims);
+}
+
+function splitTokens(text: string, claims: ReadonlyMap<string, Claim>): Piece[] {
   const pieces: Piece[] = [];
   let last = 0;
-  for (const m of body.matchAll(PLACEHOLDER)) {
-    if (m.index > last) pieces.push(...markClaimText(body.slice(last, m.index), claims));
+  for (const m of text.matchAll(TOKEN)) {
+    if (m.index > last) pieces.push(...markClaimText(text.slice(last, m.index), claims));
     last = m.index + m[0].length;
-    if (m[2]) pieces.push({ kind: "claim", claimId: m[2], text: claims.get(m[2])?.text ?? `[claim ${m[2]}]` });
-    else if (m[1] === "isi") pieces.push({ kind: "isi" });
-    else pieces.push({ kind: "slot", name: (m[1] ?? "").trim() });
+    pieces.push({ kind: "slot", name: m[1] ?? "" });
   }
-  if (last < body.length) pieces.push(...markClaimText(body.slice(last), claims));
+  if (last < text.length) pieces.push(...markClaimText(text.slice(last), claims));
   return pieces;
 }
 
@@ -62,58 +70,57 @@ function ClaimMark({ claim, claimId, children }: { claim: Claim | undefined; cla
   );
 }
 
+/** A subject and text exactly as sent (or as they will be sent), with claims, ISI and token slots marked. */
+export function RenderedText({ subject, text, safetyInfo, claims, label }: { subject: string | null | undefined; text: string; safetyInfo: string | null; claims: ReadonlyMap<string, Claim>; label: string }) {
+  const pieces = splitRendered(text, safetyInfo, claims);
+  return (
+    <Paper withBorder p="md" radius="md" aria-label={label}>
+      {subject && (
+        <Text size="sm" mb="xs">
+          <Text span c="dimmed">
+            Subject:{" "}
+          </Text>
+          <strong>{subject}</strong>
+        </Text>
+      )}
+      <Text size="sm" component="div" style={{ whiteSpace: "pre-wrap", lineHeight: 1.7 }} data-rendered-text>
+        {pieces.map((p, i) => {
+          switch (p.kind) {
+            case "text":
+              return <Fragment key={i}>{p.text}</Fragment>;
+            case "claim":
+              return (
+                <ClaimMark key={i} claim={claims.get(p.claimId)} claimId={p.claimId}>
+                  {p.text}
+                </ClaimMark>
+              );
+            case "isi":
+              return (
+                <Box key={i} component="aside" aria-label="Important safety information" my={4} pl="xs" style={{ borderLeft: "3px solid var(--mantine-color-gray-5)", display: "block" }}>
+                  {p.text}
+                </Box>
+              );
+            case "slot":
+              return (
+                <Badge key={i} variant="outline" color="gray" size="sm" tt="none" radius="sm" mx={2} title="filled from the HCP's profile at dispatch">
+                  {`{{${p.name}}}`}
+                </Badge>
+              );
+            default: {
+              const never: never = p;
+              return never;
+            }
+          }
+        })}
+      </Text>
+    </Paper>
+  );
+}
+
 export function RenderedContent({ asset, claims }: { asset: Asset; claims: ReadonlyMap<string, Claim> }) {
-  const pieces = splitBody(asset.body, claims);
-  const isiPlaced = pieces.some((p) => p.kind === "isi");
-  const isi = asset.safetyInfo ? (
-    <Box component="aside" aria-label="Important safety information" mt="sm" p="xs" style={{ borderLeft: "3px solid var(--mantine-color-gray-5)" }}>
-      <Text size="xs" fw={700} tt="uppercase" c="dimmed">
-        Important safety information
-      </Text>
-      <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
-        {asset.safetyInfo}
-      </Text>
-    </Box>
-  ) : null;
   return (
     <Stack gap="xs">
-      <Paper withBorder p="md" radius="md" aria-label={`Rendered content of ${asset.title}`}>
-        {asset.subject && (
-          <Text size="sm" mb="xs">
-            <Text span c="dimmed">
-              Subject:{" "}
-            </Text>
-            <strong>{asset.subject}</strong>
-          </Text>
-        )}
-        <Text size="sm" component="div" style={{ whiteSpace: "pre-wrap", lineHeight: 1.7 }}>
-          {pieces.map((p, i) => {
-            switch (p.kind) {
-              case "text":
-                return <Fragment key={i}>{p.text}</Fragment>;
-              case "claim":
-                return (
-                  <ClaimMark key={i} claim={claims.get(p.claimId)} claimId={p.claimId}>
-                    {p.text}
-                  </ClaimMark>
-                );
-              case "isi":
-                return <Fragment key={i}>{isi}</Fragment>;
-              case "slot":
-                return (
-                  <Badge key={i} variant="outline" color="gray" size="sm" tt="none" radius="sm" mx={2}>
-                    {p.name || "field"}
-                  </Badge>
-                );
-              default: {
-                const never: never = p;
-                return never;
-              }
-            }
-          })}
-        </Text>
-        {!isiPlaced && isi}
-      </Paper>
+      <RenderedText subject={asset.subject} text={asset.rendered || asset.body} safetyInfo={asset.safetyInfo} claims={claims} label={`Rendered content of ${asset.title}`} />
       <Group gap="xs" aria-label="Claims in this content">
         <Text size="xs" c="dimmed">
           Claims:

@@ -6,7 +6,7 @@ import { useApi, type Api } from "../api.ts";
 import { hasRole, useSession } from "../session.tsx";
 import { Empty, ErrorAlert, Field, Loading, OutcomeBadge, PageHeader, ReasonCode, StatusBadge } from "../components/common.tsx";
 import { SignatureDialog } from "../components/dialogs.tsx";
-import { RenderedContent } from "../components/RenderedContent.tsx";
+import { RenderedText } from "../components/RenderedContent.tsx";
 import { formatTime, relativeTo } from "../format.ts";
 import { Link } from "../router.tsx";
 import { REVIEWER_ROLES, type Asset, type Claim, type Decision, type DecisionDetail, type Reason, type Review, type ReviewerRole } from "../types.ts";
@@ -163,6 +163,9 @@ function Deadline({ review }: { review: Review }) {
 function ReviewDetail({ review, onSigned }: { review: Review; onSigned: (message: string) => void }) {
   const { api, session } = useSession();
   const decision = useApi<DecisionDetail>(api, `/v1/decisions/${encodeURIComponent(review.decisionId)}`);
+  // The review itself carries what will be sent, byte for byte: the asset's render for this HCP or the action's own text.
+  const full = useApi<{ review: Review }>(api, `/v1/reviews/${encodeURIComponent(review.id)}`);
+  const content = full.data?.review.content ?? null;
   const assetId = decision.data?.assetId ?? null;
   const asset = useApi<{ asset: Asset }>(api, assetId ? `/v1/assets/${encodeURIComponent(assetId)}` : null);
   const claims = useClaims(api, asset.data?.asset.claims ?? []);
@@ -247,13 +250,28 @@ function ReviewDetail({ review, onSigned }: { review: Review; onSigned: (message
               <Text size="xs" c="dimmed" tt="uppercase" fw={600} mb={4}>
                 Content
               </Text>
-              {!assetId && (
+              <ErrorAlert error={full.error ?? asset.error} />
+              {!full.data && full.loading && <Loading label="Loading the content" />}
+              {full.data && content === null && (
                 <Text size="sm" c="dimmed">
-                  This action carries no content.
+                  This action sends no text to the HCP.
                 </Text>
               )}
-              <ErrorAlert error={asset.error} />
-              {asset.data && <RenderedContent asset={asset.data.asset} claims={claims} />}
+              {content && (
+                <Stack gap={4}>
+                  <RenderedText
+                    subject={content.subject}
+                    text={content.text}
+                    safetyInfo={asset.data?.asset.safetyInfo ?? null}
+                    claims={claims}
+                    label={assetId ? `Content from asset ${assetId}, as it will be sent` : "Content of the action, as it will be sent"}
+                  />
+                  <Text size="xs" c="dimmed">
+                    {assetId ? `Asset ${assetId}, rendered for ${review.hcpId}. ` : "Written by the agent. "}
+                    Your signature covers this exact text: SHA-256 <span className="mono" data-content-hash>{content.hash}</span>
+                  </Text>
+                </Stack>
+              )}
             </div>
           </>
         )}
