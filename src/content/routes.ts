@@ -21,6 +21,7 @@ import { withdrawClaim } from "./withdrawal.ts";
 import { listNotices, NoticeQuerySchema } from "./notices.ts";
 import { contentMetrics } from "./metrics.ts";
 import { InstantSchema, ReasonSchema } from "./lifecycle.ts";
+import { FirstUseQuerySchema, FirstUseSubmissionSchema, firstUsesCsv, listFirstUses, markFirstUseSubmitted } from "./first-use.ts";
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(200) });
 const VersionParams = z.strictObject({ id: z.string().min(1).max(200), version: z.coerce.number().int().min(1) });
@@ -30,6 +31,10 @@ const ClosingBodySchema = z.strictObject({ reason: ReasonSchema, signature: Sign
 const RecertifyBodySchema = z.strictObject({ expiresAt: InstantSchema });
 /** Submitting and taking into review carry no body (an empty object is accepted). */
 const EmptyBodySchema = z.strictObject({}).nullish();
+const FirstUseParams = z.strictObject({ assetId: z.string().min(1).max(200), version: z.coerce.number().int().min(1) });
+const FirstUseBodySchema = FirstUseSubmissionSchema.extend({ signature: SignatureSchema });
+/** Who follows FDA Form 2253 submissions. */
+const FIRST_USE_READERS = ["mops", "reviewer:regulatory", "auditor"] as const;
 const tags = ["content"];
 const REVIEWERS = REVIEWER_ROLES;
 
@@ -145,6 +150,23 @@ export const contentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app
   // ---- reuse and readiness
   app.get("/content/metrics", { preValidation: reader, schema: { tags } }, async () => {
     return contentMetrics(ctx.store.db, now(), await ctx.governance.refresh(ctx.store.db));
+  });
+
+  // ---- first use (US, FDA Form 2253)
+  app.get("/content/first-use", { preValidation: allow(...FIRST_USE_READERS), schema: { tags, querystring: FirstUseQuerySchema } }, async (req, reply) => {
+    const items = await listFirstUses(ctx.store.db, req.query, now());
+    if (req.query.format === "csv") return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="first-use.csv"').send(firstUsesCsv(items));
+    return { items };
+  });
+
+  app.get("/content/first-use.csv", { preValidation: allow(...FIRST_USE_READERS), schema: { tags, querystring: FirstUseQuerySchema.omit({ format: true }) } }, async (req, reply) => {
+    const items = await listFirstUses(ctx.store.db, req.query, now());
+    return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="first-use.csv"').send(firstUsesCsv(items));
+  });
+
+  app.post("/content/first-use/:assetId/:version/submitted", { preValidation: allow("mops", "reviewer:regulatory"), schema: { tags, params: FirstUseParams, body: FirstUseBodySchema } }, async (req) => {
+    const user = requireRole(callerOf(req), "mops", "reviewer:regulatory");
+    return { item: await markFirstUseSubmitted(ctx, user, req.params.assetId, req.params.version, req.body.reference, req.body.signature) };
   });
 
   // ---- what agents must know

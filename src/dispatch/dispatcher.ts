@@ -227,7 +227,7 @@ export class Dispatcher {
     }
     // Should this write fail, the item stays `sending` and is sent again under the same key once its
     // lease lapses: never lost, and applied once by the receiver.
-    const changed = await this.records.submit((w) => markSent(w, claim, facts, delivered));
+    const changed = await this.records.submit((w) => markSent(w, claim, facts, delivered, prepared.outbound.document.asset));
     return changed ? "sent" : "skipped";
   }
 

@@ -15,6 +15,7 @@ import { recheck, storedProposal } from "./recheck.ts";
 import { emailOf, type Outbound, type OutboundContent } from "./outbound.ts";
 import type { AdapterName, Delivered, DeliveryFailure } from "./adapters/adapter.ts";
 import type { AfterFailure } from "./retry.ts";
+import { recordDissemination } from "../content/first-use.ts";
 
 export type OutboxRow = Selectable<OutboxTable>;
 
@@ -242,10 +243,13 @@ async function recordAttempt(w: Write, claim: Claim, facts: AttemptFacts, status
   });
 }
 
-export async function markSent(w: Write, claim: Claim, facts: AttemptFacts, delivered: Delivered): Promise<boolean> {
+/** `content`: the asset version that went out (null for an action without one). */
+export async function markSent(w: Write, claim: Claim, facts: AttemptFacts, delivered: Delivered, content: { id: string; version: number } | null = null): Promise<boolean> {
   const at = w.now.toISOString();
   const changed = (await markItemSent.run(w.trx, { id: claim.row.id, attempt: claim.attempt, at })) === 1;
   await recordAttempt(w, claim, facts, "sent", null);
+  // A send after a lapsed lease still disseminated the content: the first use counts it either way.
+  if (content) await recordDissemination(w, { assetId: content.id, version: content.version, channel: claim.row.channel, outboxId: claim.row.id });
   // subjectOf's fields and these, in canonical key order (the chain hashes it at native speed).
   const r = claim.row;
   const data: ReturnType<typeof subjectOf> & { adapter: string; detail: string | null; duplicate: boolean; sentAt: string } = {
