@@ -18,6 +18,7 @@ import {
   recertifyAsset, rejectAsset, requestAssetChanges, startAssetReview, submitAsset,
 } from "./assets.ts";
 import { withdrawClaim } from "./withdrawal.ts";
+import { campaignProgress, listCampaigns } from "./revision.ts";
 import { listNotices, NoticeQuerySchema } from "./notices.ts";
 import { contentMetrics } from "./metrics.ts";
 import { InstantSchema, ReasonSchema } from "./lifecycle.ts";
@@ -25,7 +26,11 @@ import { FirstUseQuerySchema, FirstUseSubmissionSchema, firstUsesCsv, listFirstU
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(200) });
 const VersionParams = z.strictObject({ id: z.string().min(1).max(200), version: z.coerce.number().int().min(1) });
-const WithdrawalBodySchema = z.strictObject({ reason: ReasonSchema });
+const WithdrawalBodySchema = z.strictObject({
+  reason: ReasonSchema,
+  /** The successor claim: each asset the withdrawal blocks gets a new version with it, submitted for review. */
+  replacedBy: z.string().min(1).max(200).optional(),
+});
 const ApprovalBodySchema = z.strictObject({ signature: SignatureSchema });
 const ClosingBodySchema = z.strictObject({ reason: ReasonSchema, signature: SignatureSchema });
 const RecertifyBodySchema = z.strictObject({ expiresAt: InstantSchema });
@@ -91,7 +96,7 @@ export const contentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app
 
   app.post("/claims/:id/withdraw", { preValidation: allow("reviewer:medical", "reviewer:legal", "reviewer:regulatory"), schema: { tags, params: IdParams, body: WithdrawalBodySchema } }, async (req) => {
     const user = requireRole(callerOf(req), "reviewer:medical", "reviewer:legal", "reviewer:regulatory");
-    return withdrawClaim(ctx, actorOf(user), req.params.id, req.body.reason);
+    return withdrawClaim(ctx, actorOf(user), req.params.id, req.body.reason, req.body.replacedBy);
   });
 
   // ---- assets
@@ -150,6 +155,15 @@ export const contentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app
   // ---- reuse and readiness
   app.get("/content/metrics", { preValidation: reader, schema: { tags } }, async () => {
     return contentMetrics(ctx.store.db, now(), await ctx.governance.refresh(ctx.store.db));
+  });
+
+  // ---- revision campaigns (a withdrawal with a successor)
+  app.get("/content/revisions", { preValidation: reader, schema: { tags } }, async () => {
+    return { campaigns: await listCampaigns(ctx.store.db) };
+  });
+
+  app.get("/content/revisions/:id", { preValidation: reader, schema: { tags, params: IdParams } }, async (req) => {
+    return { campaign: await campaignProgress(ctx.store.db, req.params.id, now()) };
   });
 
   // ---- first use (US, FDA Form 2253)
