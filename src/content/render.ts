@@ -16,6 +16,8 @@ export interface Rendered {
   isi: { start: number; end: number } | null;
   /** `{{claim:X}}` placeholders naming a claim that is not one of the asset's modules. */
   unresolved: { claimId: string; start: number; end: number }[];
+  /** Where each placed module's text stands in `text`, in order. */
+  placements: { claimId: string; start: number; end: number }[];
 }
 
 const PLACEHOLDER = /\{\{\s*(claim:([A-Za-z0-9][A-Za-z0-9._:-]*?)(?:@(\d+))?|isi)\s*\}\}/g;
@@ -23,6 +25,7 @@ const PLACEHOLDER = /\{\{\s*(claim:([A-Za-z0-9][A-Za-z0-9._:-]*?)(?:@(\d+))?|isi
 export function renderAsset(body: string, modules: readonly RenderedModule[], isi: string | null): Rendered {
   const byId = new Map(modules.map((m) => [m.claimId, m]));
   const unresolved: Rendered["unresolved"] = [];
+  const placements: Rendered["placements"] = [];
   let text = "";
   let last = 0;
   let isiAt: Rendered["isi"] = null;
@@ -44,6 +47,7 @@ export function renderAsset(body: string, modules: readonly RenderedModule[], is
       text += match[0];
       continue;
     }
+    placements.push({ claimId: module.claimId, start: text.length, end: text.length + module.text.length });
     text += module.text;
   }
   text += body.slice(last);
@@ -52,5 +56,5 @@ export function renderAsset(body: string, modules: readonly RenderedModule[], is
     isiAt = { start: text.length, end: text.length + isi.length };
     text += isi;
   }
-  return { text, isi: isiAt, unresolved };
+  return { text, isi: isiAt, unresolved, placements };
 }

@@ -24,7 +24,7 @@ import type { Channel, Market } from "../shared/vocabulary.ts";
 import { contentPolicyOf } from "./policy.ts";
 import { errorFindings } from "./approval.ts";
 import { initialReview } from "./asset-review.ts";
-import { evaluateLoaded, loadLibrary, loadModuleClaims, type ModuleRef } from "./evaluation.ts";
+import { evaluateLoaded, loadLibrary, loadModuleClaims, type Evaluation, type ModuleRef } from "./evaluation.ts";
 import { isExpired, statusAt, type ContentStatus } from "./lifecycle.ts";
 import type { AssetRow, AssetVersionRow } from "./assets.ts";
 import type { CheckedClaim } from "./checks.ts";
@@ -116,6 +116,7 @@ export async function revise(w: Write, bundle: Bundle, claimId: string, reason: 
   const claims = await loadModuleClaims(trx, [...distinct.values()], now);
   const claimByKey = new Map(claims.map((c) => [`${c.id}@${c.version}`, c]));
   const libraries = new Map<string, CheckedClaim[]>();
+  const evaluations = new Map<string, Evaluation>();
 
   const versions: AssetVersionRow[] = [];
   const modules: { asset_id: string; version: number; position: number; claim_id: string; claim_version: number }[] = [];
@@ -129,8 +130,14 @@ export async function revise(w: Write, bundle: Bundle, claimId: string, reason: 
     };
     const libraryKey = `${head.market}\u0000${head.product ?? ""}`;
     if (!libraries.has(libraryKey)) libraries.set(libraryKey, await loadLibrary(trx, head.market, head.product, now));
-    const own = refs.flatMap((r) => claimByKey.get(`${r.claimId}@${r.version}`) ?? []);
-    const evaluation = evaluateLoaded(bundle, copy, refs, own, libraries.get(libraryKey)!);
+    // The evaluation is pure: assets with the same copy and modules (one template in many places) are checked once.
+    const evaluationKey = JSON.stringify([copy, refs]);
+    let evaluation = evaluations.get(evaluationKey);
+    if (!evaluation) {
+      const own = refs.flatMap((r) => claimByKey.get(`${r.claimId}@${r.version}`) ?? []);
+      evaluation = evaluateLoaded(bundle, copy, refs, own, libraries.get(libraryKey)!);
+      evaluations.set(evaluationKey, evaluation);
+    }
     const submittable = errorFindings(evaluation.findings).length === 0;
     const version = head.version + 1;
     versions.push({
