@@ -4,7 +4,7 @@
 // aside). A restatement must keep what makes the claim true as approved: its numbers (a percentage, a
 // p-value, a duration), its population ("in adults with…") and its qualifiers ("up to", "when taken
 // with…", "compared with placebo"). What it drops is a finding. Pure and deterministic.
-import { coverage, numbers, sentences, tokens, type Sentence } from "./text.ts";
+import { coverage, sentences, tokens, type Sentence } from "./text.ts";
 
 /** Share of the claim's core content words (outside its populations and qualifiers) a sentence must contain to restate it. */
 export const RESTATES = 0.6;
@@ -63,26 +63,51 @@ const PATTERNS: readonly Pattern[] = [
   { kind: "qualifier", re: /\b(?:up to|at least|as early as|as little as|as much as|no more than|more than|less than)\b/giu, exact: true },
 ];
 
-/** A number with the unit or sign that gives it its meaning: "50%", "p<0.001", "12 weeks", "10 mg". */
-const QUANTITY = /(?:\bp\s*[<=>≤≥]\s*)?(\d+(?:[.,]\d+)?)\s*(%|percent\b|mg\/dl|mmol\/l|mg\b|weeks?\b|months?\b|years?\b|days?\b|hours?\b)?/giu;
+/** A number with the unit or sign that gives it its meaning: "50%", "p<0.001", "12 weeks", "week 12", "10 mg". */
+const QUANTITY = /(?:\b(week|month|day|year|hour)s?\s+)?(?:\bp\s*[<=>≤≥]\s*)?(\d+(?:[.,]\d+)?)\s*(%|percent\b|mg\/dl|mmol\/l|mg\b|ml\b|weeks?\b|months?\b|years?\b|days?\b|hours?\b)?/giu;
 
 interface Quantity {
   value: string;
+  /** "%", "week", "mg/dl", … or "" */
+  unit: string;
   text: string;
   at: number;
 }
 
-/** The quantities of a claim a restatement must keep; a number given in parentheses right after another (a unit conversion) need not be repeated. */
-function requiredNumbers(claim: string): Quantity[] {
+function unitOf(word: string | undefined): string {
+  if (!word) return "";
+  const w = word.toLowerCase();
+  return w === "percent" ? "%" : w.replace(/s$/, "");
+}
+
+/** The quantities stated in `text`; digits inside a name ("HER2", "HbA1c", "ACC.26") are none. */
+export function quantities(text: string): Quantity[] {
   const out: Quantity[] = [];
-  for (const m of claim.matchAll(QUANTITY)) {
-    const before = claim.slice(0, m.index);
-    if (/\d\s*(?:%|[a-zµ/]+)?\s*\(\s*$/iu.test(before)) continue;
-    // Digits inside a name (e.g. "HER2", "ACC.26") are not a claim's figures.
-    if (/[\p{L}.]$/u.test(before)) continue;
-    out.push({ value: m[1]!.replace(",", "."), text: m[0].trim(), at: m.index });
+  for (const m of text.matchAll(QUANTITY)) {
+    const numberAt = m.index + m[0].indexOf(m[2]!);
+    if (/[\p{L}\d.]$/u.test(text.slice(0, numberAt)) && !/[<=>≤≥]\s*$/.test(text.slice(0, numberAt))) continue;
+    out.push({ value: m[2]!.replace(",", "."), unit: unitOf(m[3] ?? m[1]), text: m[0].trim(), at: m.index });
   }
   return out;
+}
+
+/** The quantities of a claim a restatement must keep; one given in parentheses right after another (a unit conversion) need not be repeated. */
+function requiredNumbers(claim: string): Quantity[] {
+  return quantities(claim).filter((q) => q.text.toLowerCase().startsWith("p") || !/\d\s*(?:%|mg\/dl|mmol\/l|mg|ml|g\/l)\s*\(\s*$/iu.test(claim.slice(0, q.at)));
+}
+
+/** The claim's quantities the sentence does not state: same value and unit (a claim's bare number matches the value with any unit). */
+function missingQuantities(sentence: string, claim: string): Quantity[] {
+  const pool = quantities(sentence);
+  const take = (q: Quantity, exact: boolean) => {
+    const i = pool.findIndex((p) => p.value === q.value && (p.unit === q.unit || (!exact && q.unit === "")));
+    if (i < 0) return false;
+    pool.splice(i, 1);
+    return true;
+  };
+  const required = requiredNumbers(claim);
+  const open = required.filter((q) => !take(q, true));
+  return open.filter((q) => !take(q, false));
 }
 
 interface Phrase {
@@ -126,11 +151,7 @@ export function gapsOf(sentence: string, claim: string): Gap[] {
     const own = contentWords(p.text);
     if (own.length > 0 && coverage(own, words) < KEEPS) gaps.push(p);
   }
-  const said = new Set(numbers(sentence));
-  const seen = new Set<string>();
-  for (const n of requiredNumbers(claim)) {
-    if (said.has(n.value) || seen.has(n.value)) continue;
-    seen.add(n.value);
+  for (const n of missingQuantities(sentence, claim)) {
     // A number inside a population or qualifier the sentence dropped is part of that gap ("type 2 diabetes").
     if (gaps.some((g) => n.at >= g.start && n.at < g.end)) continue;
     gaps.push({ kind: "number", text: n.text, start: n.at, end: n.at + n.text.length });
@@ -200,7 +221,7 @@ export function findRestatements(text: string, language: string, claims: readonl
 
 /** Severity of an incomplete restatement: see docs/content-mlr.md. */
 export function gapSeverity(gaps: readonly Gap[]): "error" | "warning" {
-  return gaps.some((g) => g.kind !== "qualifier" || /^(?:up to|at least|as early as|as little as|as much as|no more than|more than|less than)$/i.test(g.text)) ? "error" : "warning";
+  return gaps.some((g) => g.kind !== "qualifier" || /\d/.test(g.text) || /^(?:up to|at least|as early as|as little as|as much as|no more than|more than|less than)$/i.test(g.text)) ? "error" : "warning";
 }
 
 /** The finding's sentence: what is missing, from which claim, and what to do. */
