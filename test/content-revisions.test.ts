@@ -105,6 +105,9 @@ describe.each(ENGINES)("revision campaigns on %s", (engine) => {
     expect(web.claims).toEqual(["clm-new", "clm-dose"]);
     expect(web.rendered.split("Cardiozan lowers LDL-C by 48% at 12 weeks.").length - 1).toBe(2);
     expect(web.status).toBe("submitted");
+    expect(web.claimSpans.map((s: any) => [s.claimId, s.kind, web.rendered.slice(s.start, s.end)])).toEqual([
+      ["clm-new", "module", "Cardiozan lowers LDL-C by 48% at 12 weeks."], ["clm-dose", "module", "Cardiozan is one 10 mg tablet once daily."], ["clm-new", "module", "Cardiozan lowers LDL-C by 48% at 12 weeks."],
+    ]);
     expect(web.review.required.length).toBeGreaterThan(0);
     // Free copy that restates the withdrawn claim cannot go to review as it is: the draft says why.
     const us = (await ok(m.users.auditor.get("/v1/assets/ast-us"))).asset;
