@@ -209,7 +209,8 @@ export function closestClaim(sentence: string, claims: readonly Restateable[]): 
 export function findRestatements(text: string, language: string, claims: readonly Restateable[], skip: readonly { start: number; end: number }[] = [], from = 0, to = text.length): Restatement[] {
   if (claims.length === 0) return [];
   const out: Restatement[] = [];
-  const inside = (s: Sentence) => skip.some((k) => s.start >= k.start && s.end <= k.end);
+  // A sentence that holds a placed module states that claim by the module itself.
+  const inside = (s: Sentence) => skip.some((k) => s.start < k.end && s.end > k.start);
   for (const s of sentences(text, language, from, to)) {
     if (inside(s)) continue;
     const best = closestClaim(s.text, claims);

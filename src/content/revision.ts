@@ -18,7 +18,8 @@ import type { Write } from "../shared/context.ts";
 import { invalid, notFound, refused } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
 import { parseJson } from "../shared/json.ts";
-import type { Db, Tx } from "../store/db.ts";
+import type { Db, Engine, Tx } from "../store/db.ts";
+import { insertRows, type ColumnType } from "../store/bulk.ts";
 import type { Bundle } from "../governance/bundle.ts";
 import type { Channel, Market } from "../shared/vocabulary.ts";
 import { contentPolicyOf } from "./policy.ts";
@@ -31,7 +32,6 @@ import type { CheckedClaim } from "./checks.ts";
 
 /** Latest versions a withdrawal with a successor revises (the cascade blocks these same statuses). */
 const REVISABLE = ["draft", "submitted", "in_review", "approved", "changes_requested"];
-const CHUNK = 200;
 
 export interface Revision {
   assetId: string;
@@ -99,7 +99,7 @@ export interface Campaign {
 }
 
 /** After the cascade, in its transaction: one new version per target, the campaign and its items. */
-export async function revise(w: Write, bundle: Bundle, claimId: string, reason: string, plan: RevisionPlan): Promise<Campaign> {
+export async function revise(w: Write, engine: Engine, bundle: Bundle, claimId: string, reason: string, plan: RevisionPlan): Promise<Campaign> {
   const { trx, now } = w;
   const at = now.toISOString();
   const campaignId = newId("rev");
@@ -152,9 +152,9 @@ export async function revise(w: Write, bundle: Bundle, claimId: string, reason: 
     items.push({ campaign_id: campaignId, asset_id: head.id, version, from_version: head.version, market: head.market, channel: head.channel });
     revisions.push({ assetId: head.id, version, market: head.market, channel: head.channel, status: submittable ? "submitted" : "draft" });
   }
-  for (let i = 0; i < versions.length; i += CHUNK) await trx.insertInto("asset_versions").values(versions.slice(i, i + CHUNK)).execute();
-  for (let i = 0; i < modules.length; i += CHUNK * 4) await trx.insertInto("asset_modules").values(modules.slice(i, i + CHUNK * 4)).execute();
-  for (let i = 0; i < items.length; i += CHUNK * 4) await trx.insertInto("revision_items").values(items.slice(i, i + CHUNK * 4)).execute();
+  await insertRows(trx, engine, "asset_versions", VERSION_COLUMNS, versions as unknown as Record<string, string | number | null>[]);
+  await insertRows(trx, engine, "asset_modules", { asset_id: "text", version: "integer", position: "integer", claim_id: "text", claim_version: "integer" }, modules);
+  await insertRows(trx, engine, "revision_items", { campaign_id: "text", asset_id: "text", version: "integer", from_version: "integer", market: "text", channel: "text" }, items);
   if (items.length > 0) {
     // asset_claims: the successor is now among the claims each revised asset has used.
     await sql`insert into asset_claims (asset_id, claim_id, position)
@@ -175,12 +175,15 @@ const HEAD_COLUMNS = [
   "title", "subject", "channel", "market", "language", "product", "body", "safety_info", "expires_at", "derived_from", "status", "checks", "rendered",
   "created_at", "created_by", "submitted_at", "review", "approved_at", "approval", "rejection", "blocked_reason",
 ] as const;
+const VERSION_COLUMNS: Record<keyof AssetVersionRow, ColumnType> = {
+  asset_id: "text", version: "integer", ...Object.fromEntries(HEAD_COLUMNS.map((c) => [c, "text"])) as Record<(typeof HEAD_COLUMNS)[number], ColumnType>,
+};
 
-/** Every revised head mirrors its new version: one UPDATE, each column from the version row (the SET sees the old version number). */
+/** Every revised head mirrors its new version: one UPDATE, the columns from the version row at once (the SET sees the old version number). */
 async function moveHeads(trx: Tx, campaignId: string): Promise<void> {
-  const from = (column: string) => sql`(select v.${sql.ref(column)} from asset_versions v where v.asset_id = assets.id and v.version = assets.version + 1)`;
-  const sets = HEAD_COLUMNS.map((c) => sql`${sql.ref(c)} = ${from(c)}`);
-  await sql`update assets set ${sql.join(sets)}, version = version + 1
+  const columns = sql.join(HEAD_COLUMNS.map((c) => sql.ref(c)));
+  const values = sql.join(HEAD_COLUMNS.map((c) => sql.ref(`v.${c}`)));
+  await sql`update assets set (${columns}, version) = (select ${values}, v.version from asset_versions v where v.asset_id = assets.id and v.version = assets.version + 1)
     where id in (select i.asset_id from revision_items i where i.campaign_id = ${campaignId})`.execute(trx);
 }
 

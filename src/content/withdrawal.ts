@@ -64,7 +64,7 @@ export async function withdrawClaim(ctx: Context, actor: string, claimId: string
     if (row.status === "withdrawn") throw alreadyWithdrawn(claimId, row.withdrawn_at, row.withdraw_reason);
     const plan = await planRevision(w.trx, claimId, replacedBy, w.now);
     const result = await cascade(w, ctx.store.engine, claimId, reason);
-    const campaign = await revise(w, bundle, claimId, reason, plan);
+    const campaign = await revise(w, ctx.store.engine, bundle, claimId, reason, plan);
     return { ...result, campaignId: campaign.campaignId, revisions: campaign.revisions };
   });
 }
