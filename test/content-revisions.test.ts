@@ -142,4 +142,20 @@ describe.each(ENGINES)("revision campaigns on %s", (engine) => {
     const sent = await ok(m.agent.post("/v1/proposals", email("us-2", { assetId: "ast-us-web", action: "web_personalization" })));
     expect(sent.reasons.map((r: any) => r.code)).not.toContain("CONTENT_CLAIM_WITHDRAWN");
   });
+
+  it("flags copy that restates a claim without its figure, marks it in the asset's claim spans, and refuses to submit it", async () => {
+    const copy = "Cardiozan lowers LDL-C at 12 weeks.";
+    const { asset } = await ok(m.users.mops.post("/v1/assets", {
+      id: "ast-restated", title: "Restated", subject: "LDL-C", channel: "email", market: "US", language: "en", product: "cardiozan", claims: ["clm-new", "clm-dose"],
+      body: `${copy}\n{{claim:clm-dose}}${unsub}`, safetyInfo: ISI,
+    }), 201);
+    const finding = asset.checks.find((c: any) => c.code === "CLAIM_RESTATEMENT_INCOMPLETE");
+    expect(finding).toMatchObject({ severity: "error", claimId: "clm-new", span: { text: copy } });
+    expect(finding.message).toContain('the figure "48%"');
+    expect(asset.claimSpans).toContainEqual({ claimId: "clm-new", kind: "restatement", start: 0, end: copy.length });
+    const submit = await m.users.mops.post("/v1/assets/ast-restated/submit", {});
+    expect([submit.status, submit.body.error.code]).toEqual([422, "ASSET_NOT_SUBMITTABLE"]);
+    // The restatement is the only error standing.
+    expect(submit.body.error.details.map((d: any) => d.code)).toEqual(["CLAIM_RESTATEMENT_INCOMPLETE"]);
+  });
 });
