@@ -15,6 +15,8 @@ export interface WithdrawalBenchOptions {
   /** Share of the assets that use the withdrawn claim. */
   share?: number;
   databaseUrl?: string;
+  /** Withdraw with a successor claim: every blocked asset is also revised (a revision campaign). */
+  successor?: boolean;
 }
 
 export interface WithdrawalBenchResult {
@@ -23,6 +25,7 @@ export interface WithdrawalBenchResult {
   actions: number;
   assetsBlocked: number;
   actionsCancelled: number;
+  revised: number;
   seedMs: number;
   cascadeMs: number;
 }
@@ -39,6 +42,7 @@ async function seed(db: Kysely<Database>, engine: "sqlite" | "postgres", assets:
   const id = (prefix: string) => (engine === "postgres" ? sql.raw(`'${prefix}' || i::text`) : sql.raw(`'${prefix}' || i`));
   await db.insertInto("claims").values([
     { id: "clm-w", version: 1, text: "Cardiozan lowers LDL-C.", product: "cardiozan", risk_class: "low", refs: '["ref"]', markets: '["US"]', status: "approved", expires_at: null, created_at: at, created_by: "bench", approved_at: at, approval: null, withdrawn_at: null, withdraw_reason: null, language: "en", submitted_at: null, review: null, rejection: null },
+    { id: "clm-s", version: 1, text: "Cardiozan lowers LDL-C in adults.", product: "cardiozan", risk_class: "low", refs: '["ref"]', markets: '["US"]', status: "approved", expires_at: null, created_at: at, created_by: "bench", approved_at: at, approval: null, withdrawn_at: null, withdraw_reason: null, language: "en", submitted_at: null, review: null, rejection: null },
     { id: "clm-o", version: 1, text: "Cardiozan is one tablet daily.", product: "cardiozan", risk_class: "low", refs: '["ref"]', markets: '["US"]', status: "approved", expires_at: null, created_at: at, created_by: "bench", approved_at: at, approval: null, withdrawn_at: null, withdraw_reason: null, language: "en", submitted_at: null, review: null, rejection: null },
   ]).execute();
   await sql`insert into claim_versions (claim_id, version, text, product, risk_class, refs, markets, language, status, expires_at, created_at, created_by, submitted_at, review, approved_at, approval, rejection)
@@ -96,9 +100,9 @@ export async function benchWithdrawal(options: WithdrawalBenchOptions = {}): Pro
     await seed(ctx.store.db, ctx.store.engine, assets, actions, using);
     const seedMs = performance.now() - t0;
     const t1 = performance.now();
-    const result = await withdrawClaim(ctx, "user:bench", "clm-w", "safety update (bench)");
+    const result = await withdrawClaim(ctx, "user:bench", "clm-w", "safety update (bench)", options.successor ? "clm-s" : undefined);
     const cascadeMs = performance.now() - t1;
-    return { engine: ctx.store.engine, assets, actions, assetsBlocked: result.assetsBlocked, actionsCancelled: result.actionsCancelled, seedMs, cascadeMs };
+    return { engine: ctx.store.engine, assets, actions, assetsBlocked: result.assetsBlocked, actionsCancelled: result.actionsCancelled, revised: result.revisions?.length ?? 0, seedMs, cascadeMs };
   } finally {
     await ctx.anchor.close();
     await ctx.store.close();
@@ -113,13 +117,16 @@ export async function printWithdrawalBench(options: WithdrawalBenchOptions = {})
   const fmt = (n: number) => n.toLocaleString("en-US");
   console.log(
     `withdrawal cascade (${r.engine}), ${fmt(r.assets)} assets / ${fmt(r.actions)} pending actions: ${r.cascadeMs.toFixed(0)} ms ` +
-    `to block ${fmt(r.assetsBlocked)} assets and cancel ${fmt(r.actionsCancelled)} actions (goal < 1000 ms; seeding took ${(r.seedMs / 1000).toFixed(1)} s)`,
+    `to block ${fmt(r.assetsBlocked)} assets and cancel ${fmt(r.actionsCancelled)} actions${r.revised ? ` and revise ${fmt(r.revised)} assets` : ""} (goal < 1000 ms; seeding took ${(r.seedMs / 1000).toFixed(1)} s)`,
   );
   return r;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const share = Number(process.env.BENCH_SHARE ?? 0.1);
-  await printWithdrawalBench({ share });
-  if (process.env.BENCH_DATABASE_URL) await printWithdrawalBench({ share, databaseUrl: process.env.BENCH_DATABASE_URL });
+  // BENCH_SUCCESSOR=1: the withdrawal names a successor, so the cascade also revises every blocked asset.
+  const successor = process.env.BENCH_SUCCESSOR === "1";
+  const sizes = { ...(process.env.BENCH_ASSETS ? { assets: Number(process.env.BENCH_ASSETS) } : {}), ...(process.env.BENCH_ACTIONS ? { actions: Number(process.env.BENCH_ACTIONS) } : {}) };
+  await printWithdrawalBench({ share, successor, ...sizes });
+  if (process.env.BENCH_DATABASE_URL) await printWithdrawalBench({ share, successor, ...sizes, databaseUrl: process.env.BENCH_DATABASE_URL });
 }

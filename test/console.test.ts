@@ -9,6 +9,8 @@ import { join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { ADMIN_TOKEN, startTestServer, type TestServer } from "./server.ts";
 import { PASSWORD, email, ok, seedMarket, type Market } from "./market.ts";
+import { Dispatcher } from "../src/dispatch/dispatcher.ts";
+import { defaultDispatchConfig } from "../src/dispatch/config.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const BUNDLE = resolve(import.meta.dirname, "bundles/basic");
@@ -294,5 +296,44 @@ describe("the console", () => {
     const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
     expect(overflow).toBeLessThanOrEqual(0);
     await shot("16-portfolio-1024");
+  });
+
+  it("lets MOps mark a first use submitted with a signature, and shows a revision campaign's progress", async () => {
+    await page.setViewportSize({ width: 1366, height: 860 });
+    // The US email decided in beforeAll goes out: its asset version's first use opens.
+    const dispatcher = new Dispatcher(server.ctx, defaultDispatchConfig(server.location.dataDir));
+    expect((await dispatcher.drainAll()).sent).toBeGreaterThan(0);
+    await dispatcher.stop();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("textbox", { name: "Username" }).fill("mops");
+    await page.getByRole("textbox", { name: "Password", exact: true }).fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("navigation", { name: "Console pages" }).waitFor();
+    await nav("Content");
+    await page.getByRole("tab", { name: "First use (FDA 2253)" }).click();
+    const row = page.locator('tr[data-first-use="ast-us@1"]');
+    await row.getByText("email").waitFor();
+    await row.getByRole("button", { name: "Mark ast-us v1 submitted" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("textbox", { name: "Submission reference" }).fill("2253-UI-0001");
+    await dialog.getByLabel("Your password").fill(PASSWORD);
+    await dialog.getByRole("button", { name: "Sign: reviewed" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    await page.getByRole("status").getByText("Marked ast-us v1 submitted (reference 2253-UI-0001).").waitFor();
+    const [item] = (await ok(m.users.auditor.get("/v1/content/first-use?status=submitted"))).items;
+    expect(item).toMatchObject({ assetId: "ast-us", version: 1, reference: "2253-UI-0001", submittedBy: { username: "mops" } });
+    await page.locator(".mantine-SegmentedControl-root").getByText("Submitted", { exact: true }).click();
+    await page.locator('tr[data-first-use="ast-us@1"]').getByText("2253-UI-0001").waitFor();
+    await shot("17-content-first-use");
+
+    await ok(m.users.mops.post("/v1/claims", { id: "clm-1b", text: "Cardiozan lowers LDL-C by 48% at 12 weeks.", product: "cardiozan", references: ["Smith et al. 2025, NEJM 391:1-10"], markets: ["US", "DE"] }), 201);
+    await ok(m.users.medical.post("/v1/claims/clm-1b/approve", { signature: { password: PASSWORD, meaning: "approved" } }));
+    const withdrawal = await ok(m.users.medical.post("/v1/claims/clm-1/withdraw", { reason: "safety update: new label", replacedBy: "clm-1b" }));
+    expect(withdrawal.revisions.map((r: { assetId: string }) => r.assetId)).toEqual(["ast-de", "ast-us"]);
+    await page.getByRole("tab", { name: "Revisions" }).click();
+    const campaign = page.getByLabel(`Revision campaign ${withdrawal.campaignId}`);
+    await campaign.locator('tr[data-progress="US-email"]').waitFor();
+    await campaign.locator('tr[data-progress="DE-email"]').waitFor();
+    await shot("18-content-revisions");
   });
 });

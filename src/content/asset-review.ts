@@ -46,7 +46,7 @@ async function updateLatest(w: Write, head: AssetRow, change: Partial<AssetVersi
   return { ...head, ...change, live_version: live_version === undefined ? head.live_version : live_version };
 }
 
-function initialReview(policy: ContentPolicy, evaluation: Evaluation): ReviewState {
+export function initialReview(policy: ContentPolicy, evaluation: Evaluation): ReviewState {
   return { required: requiredReviewers(policy, evaluation.riskClass, evaluation.findings), signatures: [] };
 }
 

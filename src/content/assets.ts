@@ -14,6 +14,7 @@ import type { AssetVersionsTable } from "./tables.ts";
 import type { Signature } from "../auth/store.ts";
 import type { CheckFinding } from "./checks.ts";
 import { statusFilter } from "./status-filter.ts";
+import { claimSpansOf, type ClaimSpan } from "./claim-spans.ts";
 import { evaluateAsset, findingsNow, loadModuleClaims, type ModuleClaim, type ModuleRef } from "./evaluation.ts";
 import { reviewOf, type ClaimReview, type CreateOptions } from "./claims.ts";
 import { currentContentPolicy } from "./policy.ts";
@@ -105,6 +106,8 @@ export interface Asset {
   modules: ModuleRef[];
   /** Pre-review findings (a claim's withdrawal since the check is brought up to date). */
   checks: CheckFinding[];
+  /** Where the rendered text states a claim: placed modules and sentences of copy that restate one. */
+  claimSpans: ClaimSpan[];
   /** The final text: copy with modules placed, then the safety information. */
   rendered: string;
   /** The approved version in force (what may be sent now), or null. */
@@ -140,6 +143,8 @@ export function toAsset(row: AssetRow | AssetVersionRow, live: number | null, mo
   const status = statusAt(row.status as ContentStatus, row.expires_at, now);
   const rejection = parseJson<(Signature & { reason?: string; outcome?: Rejection["outcome"] }) | null>(row.rejection, null);
   const review = reviewOf(row.review);
+  const checks = findingsNow(parseJson<CheckFinding[]>(row.checks, []), modules, claims);
+  const signed = new Set(review?.signatures.flatMap((s) => s.roles) ?? []);
   return {
     id,
     version: row.version,
@@ -157,7 +162,11 @@ export function toAsset(row: AssetRow | AssetVersionRow, live: number | null, mo
     riskClass: highestRisk(claims.map((c) => c.riskClass)),
     claims: modules.map((m) => m.claimId),
     modules: [...modules],
-    checks: findingsNow(parseJson<CheckFinding[]>(row.checks, []), modules, claims),
+    checks,
+    claimSpans: claimSpansOf({
+      body: row.body, rendered: row.rendered, language: row.language, safetyInfo: row.safety_info, findings: checks,
+      modules: claims.map((c) => ({ claimId: c.id, version: c.version, text: c.text })),
+    }),
     rendered: row.rendered,
     liveVersion: live,
     createdAt: row.created_at,

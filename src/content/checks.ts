@@ -8,6 +8,7 @@ import type { Rendered } from "./render.ts";
 import { detectLanguage, primaryLanguage } from "./language.ts";
 import { scanTokens } from "./personalization.ts";
 import { findTerms, maskNonProse, numbers, sentences, similarity, type Sentence } from "./text.ts";
+import { findRestatements, gapMessage, gapSeverity } from "./restatement.ts";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -98,10 +99,14 @@ export function requiredSafetyInfo(policy: ContentPolicy, product: string | null
 export function preReviewChecks(asset: CheckedAsset, claims: readonly CheckedClaim[], rules: CheckRules): CheckFinding[] {
   const byId = new Map(claims.map((c) => [c.id, c]));
   const modules = asset.modules.flatMap((m) => (byId.has(m.claimId) ? [byId.get(m.claimId)!] : []));
+  const copy = copyFindings(asset, modules, rules);
+  // A sentence whose figures match no claim is already an error; it is not also an incomplete restatement.
+  const unmatched = new Set(copy.filter((f) => f.code === "CLAIM_UNMATCHED").map((f) => f.span!.start));
   return [
     ...moduleFindings(asset, byId),
     ...subjectFindings(asset, rules),
-    ...copyFindings(asset, modules, rules),
+    ...copy,
+    ...restatementFindings(asset, modules, rules).filter((f) => !unmatched.has(f.span!.start)),
     ...fairBalanceFindings(asset, modules, rules),
     ...channelFindings(asset),
     ...languageFindings(asset, rules),
@@ -251,6 +256,22 @@ function copyFindings(asset: CheckedAsset, modules: readonly CheckedClaim[], rul
     findings.push({ code: "CLAIM_MATCHING_UNAVAILABLE", severity: "warning", field: "body", message: `no approved claim text in '${asset.language}' to compare the copy's product claims with; a reviewer must compare them with the claim modules by hand` });
   }
   return findings;
+}
+
+/**
+ * Copy that restates a claim (its modules or the product's approved claims) but leaves out a number, a
+ * population or a qualifier of it. Module placements are the claim itself and are not compared.
+ */
+function restatementFindings(asset: CheckedAsset, modules: readonly CheckedClaim[], rules: CheckRules): CheckFinding[] {
+  const text = asset.rendered.text;
+  const isi = asset.rendered.isi;
+  const claims = [...modules, ...rules.library.filter((c) => !modules.some((m) => m.id === c.id))].filter((c) => languageMatches(c, asset.language));
+  const skip = [...asset.rendered.placements, ...(isi ? [isi] : [])];
+  const byId = new Map(claims.map((c) => [c.id, c]));
+  return findRestatements(maskNonProse(text), asset.language, claims, skip).filter((r) => r.gaps.length > 0).map((r) => ({
+    code: "CLAIM_RESTATEMENT_INCOMPLETE", severity: gapSeverity(r.gaps), field: "body", claimId: r.claimId, span: span(text, r.start, r.end),
+    message: gapMessage(r.claimId, byId.get(r.claimId)!.text, r.gaps),
+  }));
 }
 
 function bestMatch(sentence: string, claims: readonly CheckedClaim[]): CheckedClaim | null {

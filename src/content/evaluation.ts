@@ -59,7 +59,7 @@ export async function loadModuleClaims(db: Db | Tx, modules: readonly ModuleRef[
 }
 
 /** Approved claims for a market (and product) that free copy may restate: their newest approved version each. */
-async function loadLibrary(db: Db | Tx, market: Market, product: string | null, now: Date): Promise<CheckedClaim[]> {
+export async function loadLibrary(db: Db | Tx, market: Market, product: string | null, now: Date): Promise<CheckedClaim[]> {
   let q = db.selectFrom("claim_versions")
     .innerJoin("claims", "claims.id", "claim_versions.claim_id")
     .selectAll("claim_versions")
@@ -79,9 +79,14 @@ async function loadLibrary(db: Db | Tx, market: Market, product: string | null, 
 }
 
 export async function evaluateAsset(db: Db | Tx, bundle: Bundle, copy: AssetCopy, modules: readonly ModuleRef[], now: Date): Promise<Evaluation> {
-  const policy = contentPolicyOf(bundle);
   const claims = await loadModuleClaims(db, modules, now);
   const library = await loadLibrary(db, copy.market, copy.product, now);
+  return evaluateLoaded(bundle, copy, modules, claims, library);
+}
+
+/** The same evaluation over claims and library already loaded (a revision campaign loads them once for many assets). Pure. */
+export function evaluateLoaded(bundle: Bundle, copy: AssetCopy, modules: readonly ModuleRef[], claims: ModuleClaim[], library: readonly CheckedClaim[]): Evaluation {
+  const policy = contentPolicyOf(bundle);
   const isi = requiredSafetyInfo(policy, copy.product, copy.market, copy.safetyInfo);
   const rendered = renderAsset(copy.body, claims.map((c) => ({ claimId: c.id, version: c.version, text: c.text })), isi);
   const findings = preReviewChecks(

@@ -21,6 +21,8 @@ export interface Rendered {
   unresolved: { claimId: string; start: number; end: number }[];
   /** How often the safety information occurs in `text` (1 when it is there once, as it must be). */
   isiCount: number;
+  /** Where each placed module's text stands in `text`, in order. */
+  placements: { claimId: string; start: number; end: number }[];
 }
 
 const PLACEHOLDER = /\{\{\s*(claim:([A-Za-z0-9][A-Za-z0-9._:-]*?)(?:@(\d+))?|isi)\s*\}\}/g;
@@ -28,6 +30,7 @@ const PLACEHOLDER = /\{\{\s*(claim:([A-Za-z0-9][A-Za-z0-9._:-]*?)(?:@(\d+))?|isi
 export function renderAsset(body: string, modules: readonly RenderedModule[], isi: string | null): Rendered {
   const byId = new Map(modules.map((m) => [m.claimId, m]));
   const unresolved: Rendered["unresolved"] = [];
+  const placements: Rendered["placements"] = [];
   let text = "";
   let last = 0;
   let isiAt: Rendered["isi"] = null;
@@ -49,6 +52,7 @@ export function renderAsset(body: string, modules: readonly RenderedModule[], is
       text += match[0];
       continue;
     }
+    placements.push({ claimId: module.claimId, start: text.length, end: text.length + module.text.length });
     text += module.text;
   }
   text += body.slice(last);
@@ -62,7 +66,7 @@ export function renderAsset(body: string, modules: readonly RenderedModule[], is
       text += isi;
     }
   }
-  return { text, isi: isiAt, unresolved, isiCount: isi === null ? 0 : occurrences(text, isi) };
+  return { text, isi: isiAt, unresolved, placements, isiCount: isi === null ? 0 : occurrences(text, isi) };
 }
 
 function occurrences(text: string, part: string): number {

@@ -11,6 +11,7 @@ const SPECIALIST: Readonly<Record<string, { roles: ReviewerRole[]; why: string }
   ABSOLUTE_WORDING: { roles: ["reviewer:legal"], why: "absolute wording" },
   COMPARATIVE_CLAIM: { roles: ["reviewer:medical", "reviewer:legal"], why: "a comparative claim" },
   CLAIM_NOT_LINKED: { roles: ["reviewer:medical"], why: "copy that restates a claim it does not use as a module" },
+  CLAIM_RESTATEMENT_INCOMPLETE: { roles: ["reviewer:medical"], why: "copy that restates a claim without one of its qualifiers" },
 };
 
 export function requiredReviewers(policy: ContentPolicy, risk: RiskClass, findings: readonly CheckFinding[]): RequiredReview[] {

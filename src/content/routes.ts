@@ -18,6 +18,7 @@ import {
   recertifyAsset, rejectAsset, requestAssetChanges, startAssetReview, submitAsset,
 } from "./assets.ts";
 import { withdrawClaim } from "./withdrawal.ts";
+import { campaignProgress, listCampaigns } from "./revision.ts";
 import { listNotices, NoticeQuerySchema } from "./notices.ts";
 import { contentMetrics } from "./metrics.ts";
 import { InstantSchema, ReasonSchema } from "./lifecycle.ts";
@@ -28,16 +29,25 @@ import {
   RenderResponse, WithdrawalResponse,
 } from "./responses.ts";
 import { previewAsset } from "./preview.ts";
+import { FirstUseQuerySchema, FirstUseSubmissionSchema, firstUsesCsv, listFirstUses, markFirstUseSubmitted } from "./first-use.ts";
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(200) });
 const RenderQuerySchema = z.strictObject({ hcpId: z.string().min(1).max(200).optional() });
 const VersionParams = z.strictObject({ id: z.string().min(1).max(200), version: z.coerce.number().int().min(1).max(INT32_MAX) });
-const WithdrawalBodySchema = z.strictObject({ reason: ReasonSchema });
+const WithdrawalBodySchema = z.strictObject({
+  reason: ReasonSchema,
+  /** The successor claim: each asset the withdrawal blocks gets a new version with it, submitted for review. */
+  replacedBy: z.string().min(1).max(200).optional(),
+});
 const ApprovalBodySchema = z.strictObject({ signature: SignatureSchema });
 const ClosingBodySchema = z.strictObject({ reason: ReasonSchema, signature: SignatureSchema });
 const RecertifyBodySchema = z.strictObject({ expiresAt: InstantSchema });
 /** Submitting and taking into review carry no body (an empty object is accepted). */
 const EmptyBodySchema = z.strictObject({}).nullish();
+const FirstUseParams = z.strictObject({ assetId: z.string().min(1).max(200), version: z.coerce.number().int().min(1) });
+const FirstUseBodySchema = FirstUseSubmissionSchema.extend({ signature: SignatureSchema });
+/** Who follows FDA Form 2253 submissions. */
+const FIRST_USE_READERS = ["mops", "reviewer:regulatory", "auditor"] as const;
 const tags = ["content"];
 const REVIEWERS = REVIEWER_ROLES;
 
@@ -94,7 +104,7 @@ export const contentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app
 
   app.post("/claims/:id/withdraw", { preValidation: allow("reviewer:medical", "reviewer:legal", "reviewer:regulatory"), schema: { tags, params: IdParams, body: WithdrawalBodySchema, operationId: "withdrawClaim", summary: "Withdraw a claim: block its assets, cancel pending actions, notify agents", response: responses({ 200: ok(WithdrawalResponse, "The withdrawn claim and what the cascade did") }, 400, 401, 403, 404, 409, 413, 415, 422) } }, async (req) => {
     const user = requireRole(callerOf(req), "reviewer:medical", "reviewer:legal", "reviewer:regulatory");
-    return withdrawClaim(ctx, actorOf(user), req.params.id, req.body.reason);
+    return withdrawClaim(ctx, actorOf(user), req.params.id, req.body.reason, req.body.replacedBy);
   });
 
   // ---- assets
@@ -153,6 +163,32 @@ export const contentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app
   // ---- reuse and readiness
   app.get("/content/metrics", { preValidation: reader, schema: { tags, operationId: "getContentMetrics", summary: "Content reuse, claims per asset and market readiness", response: responses({ 200: ok(ContentMetricsResponse, "The content metrics now") }, 401, 403) } }, async () => {
     return contentMetrics(ctx.store.db, now(), await ctx.governance.refresh(ctx.store.db));
+  });
+
+  // ---- revision campaigns (a withdrawal with a successor)
+  app.get("/content/revisions", { preValidation: reader, schema: { tags } }, async () => {
+    return { campaigns: await listCampaigns(ctx.store.db) };
+  });
+
+  app.get("/content/revisions/:id", { preValidation: reader, schema: { tags, params: IdParams } }, async (req) => {
+    return { campaign: await campaignProgress(ctx.store.db, req.params.id, now()) };
+  });
+
+  // ---- first use (US, FDA Form 2253)
+  app.get("/content/first-use", { preValidation: allow(...FIRST_USE_READERS), schema: { tags, querystring: FirstUseQuerySchema } }, async (req, reply) => {
+    const items = await listFirstUses(ctx.store.db, req.query, now());
+    if (req.query.format === "csv") return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="first-use.csv"').send(firstUsesCsv(items));
+    return { items };
+  });
+
+  app.get("/content/first-use.csv", { preValidation: allow(...FIRST_USE_READERS), schema: { tags, querystring: FirstUseQuerySchema.omit({ format: true }) } }, async (req, reply) => {
+    const items = await listFirstUses(ctx.store.db, req.query, now());
+    return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="first-use.csv"').send(firstUsesCsv(items));
+  });
+
+  app.post("/content/first-use/:assetId/:version/submitted", { preValidation: allow("mops", "reviewer:regulatory"), schema: { tags, params: FirstUseParams, body: FirstUseBodySchema } }, async (req) => {
+    const user = requireRole(callerOf(req), "mops", "reviewer:regulatory");
+    return { item: await markFirstUseSubmitted(ctx, user, req.params.assetId, req.params.version, req.body.reference, req.body.signature) };
   });
 
   // ---- what agents must know

@@ -70,9 +70,60 @@ export interface ContentNoticesTable {
   data: string;
 }
 
-export interface ContentTables {
+export interface ContentTables extends MlrTables {
   claim_versions: ClaimVersionsTable;
   asset_versions: AssetVersionsTable;
   asset_modules: AssetModulesTable;
   content_notices: ContentNoticesTable;
+}
+
+/** FDA Form 2253: a US asset version's first dissemination, opened by its first send (migration 008). */
+export interface FirstUsesTable {
+  asset_id: string;
+  version: number;
+  market: string;
+  first_used_at: string;
+  first_outbox_id: string;
+  submitted_at: string | null;
+  reference: string | null;
+  submitted_by: string | null;
+  /** JSON: the electronic signature of the submission. */
+  signature: string | null;
+}
+
+/** Each channel a first-use version went out on, from its first send on that channel. */
+export interface FirstUseChannelsTable {
+  asset_id: string;
+  version: number;
+  channel: string;
+  first_used_at: string;
+  outbox_id: string;
+}
+
+/** A rapid revision after a safety change: a claim withdrawn with its successor. */
+export interface RevisionCampaignsTable {
+  id: string;
+  claim_id: string;
+  replaced_by: string;
+  replaced_by_version: number;
+  reason: string;
+  created_at: string;
+  created_by: string;
+}
+
+/** One asset the campaign revised: the new draft version, the version it was made from. */
+export interface RevisionItemsTable {
+  campaign_id: string;
+  asset_id: string;
+  version: number;
+  from_version: number;
+  market: string;
+  channel: string;
+}
+
+export interface MlrTables {
+  first_uses: FirstUsesTable;
+  first_use_channels: FirstUseChannelsTable;
+  revision_campaigns: RevisionCampaignsTable;
+  revision_items: RevisionItemsTable;
 }

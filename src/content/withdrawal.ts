@@ -11,6 +11,8 @@ import { conflict, notFound } from "../shared/errors.ts";
 import { newId } from "../shared/ids.ts";
 import type { Engine } from "../store/db.ts";
 import { selectClaim, toClaim, type Claim } from "./claims.ts";
+import { currentContentPolicy } from "./policy.ts";
+import { planRevision, revise, type Revision } from "./revision.ts";
 
 export interface Withdrawal {
   claim: Claim;
@@ -26,6 +28,9 @@ export interface Withdrawal {
   agentsNotified: number;
   /** Up to LISTED asset ids, sorted. */
   assetIds: string[];
+  /** With a successor (`replacedBy`): the revision campaign and the new version of each asset it revised. */
+  campaignId?: string;
+  revisions?: Revision[];
 }
 
 /** Lists in results and audit records are capped; the full set is fixed by a digest over its sorted ids. */
@@ -45,8 +50,23 @@ function digest(ids: readonly string[]): string {
   return hash.digest("hex");
 }
 
-export async function withdrawClaim(ctx: Context, actor: string, claimId: string, reason: string): Promise<Withdrawal> {
-  return write(ctx, actor, (w) => cascade(w, ctx.store.engine, claimId, reason));
+/**
+ * With `replacedBy`, the successor (approved, covering the markets of the assets in use) takes the
+ * withdrawn claim's place in a new version of each asset the withdrawal blocks, in the same transaction
+ * (revision.ts); the answer lists them as `revisions`.
+ */
+export async function withdrawClaim(ctx: Context, actor: string, claimId: string, reason: string, replacedBy?: string): Promise<Withdrawal> {
+  const bundle = replacedBy === undefined ? null : (await currentContentPolicy(ctx)).bundle;
+  return write(ctx, actor, async (w) => {
+    if (replacedBy === undefined || bundle === null) return cascade(w, ctx.store.engine, claimId, reason);
+    const row = await selectClaim(w.trx, claimId);
+    if (!row) throw notFound("claim", claimId);
+    if (row.status === "withdrawn") throw alreadyWithdrawn(claimId, row.withdrawn_at, row.withdraw_reason);
+    const plan = await planRevision(w.trx, claimId, replacedBy, w.now);
+    const result = await cascade(w, ctx.store.engine, claimId, reason);
+    const campaign = await revise(w, ctx.store.engine, bundle, claimId, reason, plan);
+    return { ...result, campaignId: campaign.campaignId, revisions: campaign.revisions };
+  });
 }
 
 /** Asset versions a claim withdrawal blocks: those not already closed for good. */

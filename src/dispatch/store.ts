@@ -20,6 +20,7 @@ import { toWire } from "../content/message.ts";
 import { unsubscribeUrlOf } from "./email.ts";
 import type { AdapterName, Delivered, DeliveryFailure } from "./adapters/adapter.ts";
 import type { AfterFailure } from "./retry.ts";
+import { recordDissemination } from "../content/first-use.ts";
 
 export type OutboxRow = Selectable<OutboxTable>;
 
@@ -250,6 +251,7 @@ async function recordAttempt(w: Write, claim: Claim, facts: AttemptFacts, status
   });
 }
 
+/** `outbound`: what went out — its message and hashes, and the asset version it carries (null for an action without one). */
 export async function markSent(w: Write, claim: Claim, facts: AttemptFacts, delivered: Delivered, outbound: Outbound): Promise<boolean> {
   const at = w.now.toISOString();
   const doc = outbound.document;
@@ -258,6 +260,9 @@ export async function markSent(w: Write, claim: Claim, facts: AttemptFacts, deli
     message: doc.message ? JSON.stringify(doc.message) : null, messageHash: doc.messageHash, approved: doc.approved ? JSON.stringify(doc.approved) : null,
   })) === 1;
   await recordAttempt(w, claim, facts, "sent", null);
+  // A send after a lapsed lease still disseminated the content: the first use counts it either way.
+  const content = doc.asset;
+  if (content) await recordDissemination(w, { assetId: content.id, version: content.version, channel: claim.row.channel, outboxId: claim.row.id });
   // subjectOf's fields and these, in canonical key order (the chain hashes it at native speed).
   const r = claim.row;
   const data: ReturnType<typeof subjectOf> & { adapter: string; approvedHash: string | null; detail: string | null; duplicate: boolean; messageHash: string | null; sentAt: string } = {

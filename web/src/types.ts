@@ -186,6 +186,8 @@ export interface Asset {
   riskClass: string;
   claims: string[];
   checks: Finding[];
+  /** Where `rendered` states a claim: placed modules and sentences that restate one. */
+  claimSpans: ClaimSpan[];
   createdAt: string;
   approvedAt: string | null;
   approval: Signature | null;
@@ -193,10 +195,50 @@ export interface Asset {
   blockedReason: string | null;
 }
 
+export interface ClaimSpan {
+  claimId: string;
+  start: number;
+  end: number;
+  kind: "module" | "restatement";
+}
+
+export interface FirstUse {
+  assetId: string;
+  version: number;
+  title: string | null;
+  market: string;
+  firstUsedAt: string;
+  dueAt: string;
+  overdue: boolean;
+  channels: string[];
+  status: "due" | "submitted";
+  submittedAt?: string;
+  reference?: string;
+  submittedBy?: Signature;
+}
+
+export type RevisionStage = "drafted" | "in_review" | "approved" | "rejected" | "superseded";
+
+export interface RevisionCampaign {
+  campaignId: string;
+  claimId: string;
+  replacedBy: string;
+  replacedByVersion: number;
+  reason: string;
+  createdAt: string;
+  createdBy: string;
+  total: number;
+  byStage: Record<RevisionStage, number>;
+  progress: ({ market: string; channel: string; total: number } & Record<RevisionStage, number>)[];
+  items: { assetId: string; version: number; fromVersion: number; market: string; channel: string; stage: RevisionStage; status: string }[];
+}
+
 export interface Withdrawal {
   claim: Claim;
   assetsBlocked: number;
   actionsCancelled: number;
+  campaignId?: string;
+  revisions?: { assetId: string; version: number; market: string; channel: string; status: string }[];
   outboxCancelled?: number;
   reviewsCancelled?: number;
   assetIds?: string[];

@@ -8,6 +8,7 @@ import { m004_content } from "./004-content.ts";
 import { m005_decision_timing } from "./005-decision-timing.ts";
 import { m006_sessions } from "./006-sessions.ts";
 import { m007_render } from "./007-render.ts";
+import { m008_first_use } from "./008-first-use.ts";
 
 export const migrations: Record<string, Migration> = {
   "001_gate": m001_gate,
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   "005_decision_timing": m005_decision_timing,
   "006_sessions": m006_sessions,
   "007_render": m007_render,
+  "008_first_use": m008_first_use,
 };
 
 export const migrationProvider: MigrationProvider = {

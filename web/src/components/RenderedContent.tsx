@@ -1,18 +1,100 @@
 // Content as an HCP would read it: the server's render (the one renderer: modules and safety information
-// placed, exactly the text that is approved and sent), shown character for character. Copy that repeats
-// a claim's approved text is marked with the claim's id and status; the safety information is set apart
-// where it stands; personalization tokens (filled at dispatch) show as labelled slots.
+// placed, exactly the text that is approved and sent), shown character for character. An asset's claims
+// are highlighted from the server's claim spans: every placed `{{claim:ID}}` module and every sentence of
+// copy that restates a claim (also in its own words), marked with the claim's id and status; a
+// restatement that leaves out a figure, population or qualifier of its claim is marked as incomplete.
+// Other text (an action's own content) marks copy that repeats a claim's approved text. Merge fields
+// (filled at dispatch) show as slots; the safety information is set apart.
 import { Fragment, type ReactNode } from "react";
 import { Badge, Box, Group, Paper, Stack, Text } from "@mantine/core";
-import type { Asset, Claim } from "../types.ts";
+import type { Asset, Claim, ClaimSpan, Finding } from "../types.ts";
 import { StatusBadge } from "./common.tsx";
+
+const SLOT = /\{\{\s*([^}]*?)\s*\}\}/g;
+
+type Piece =
+  | { kind: "text"; text: string }
+  | { kind: "claim"; span: ClaimSpan; text: string; incomplete: Finding | null }
+  | { kind: "isi"; text: string };
+
+/** The rendered text cut at the claim spans (earliest first, overlaps dropped) and at the safety information. */
+export function piecesOf(asset: Pick<Asset, "rendered" | "claimSpans" | "safetyInfo" | "checks">): Piece[] {
+  const text = asset.rendered;
+  const isiAt = asset.safetyInfo ? text.lastIndexOf(asset.safetyInfo) : -1;
+  const isi = isiAt >= 0 ? { start: isiAt, end: isiAt + asset.safetyInfo!.length } : null;
+  const incomplete = asset.checks.filter((f) => f.code === "CLAIM_RESTATEMENT_INCOMPLETE" && f.span?.field === "rendered");
+  const cuts: ({ start: number; end: number } & ({ kind: "claim"; span: ClaimSpan } | { kind: "isi" }))[] = [];
+  for (const span of [...(asset.claimSpans ?? [])].sort((a, b) => a.start - b.start)) {
+    if (cuts.some((c) => span.start < c.end && span.end > c.start)) continue;
+    if (isi && span.start >= isi.start && span.end <= isi.end) continue;
+    cuts.push({ start: span.start, end: span.end, kind: "claim", span });
+  }
+  if (isi && !cuts.some((c) => isi.start < c.end && isi.end > c.start)) cuts.push({ ...isi, kind: "isi" });
+  cuts.sort((a, b) => a.start - b.start);
+  const pieces: Piece[] = [];
+  let at = 0;
+  for (const c of cuts) {
+    if (c.start > at) pieces.push({ kind: "text", text: text.slice(at, c.start) });
+    const piece = text.slice(c.start, c.end);
+    if (c.kind === "isi") pieces.push({ kind: "isi", text: piece });
+    else pieces.push({ kind: "claim", span: c.span, text: piece, incomplete: incomplete.find((f) => f.span!.start === c.start && f.claimId === c.span.claimId) ?? null });
+    at = c.end;
+  }
+  if (at < text.length) pieces.push({ kind: "text", text: text.slice(at) });
+  return pieces;
+}
+
+/** Merge fields filled at dispatch (`{{hcp.name}}`, `{{unsubscribe}}`) as slots. */
+function withSlots(text: string): ReactNode[] {
+  const out: ReactNode[] = [];
+  let last = 0;
+  for (const m of text.matchAll(SLOT)) {
+    if (m.index > last) out.push(text.slice(last, m.index));
+    out.push(
+      <Badge key={m.index} variant="outline" color="gray" size="sm" tt="none" radius="sm" mx={2}>
+        {m[1] || "field"}
+      </Badge>,
+    );
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}
+
+const claimColor = (claim: Claim | undefined) => (!claim ? "gray" : claim.status === "approved" ? "teal" : claim.status === "withdrawn" ? "red" : "yellow");
+
+function ClaimMark({ claim, span, incomplete, children }: { claim: Claim | undefined; span: ClaimSpan; incomplete: Finding | null; children: ReactNode }) {
+  const color = incomplete ? "red" : claimColor(claim);
+  const what = span.kind === "module" ? "claim module" : incomplete ? "incomplete restatement of claim" : "restates claim";
+  return (
+    <Box
+      component="mark"
+      data-claim={span.claimId}
+      data-kind={span.kind}
+      data-incomplete={incomplete ? "true" : undefined}
+      title={`${what} ${span.claimId}${claim ? ` v${claim.version}, ${claim.status}` : ""}${incomplete ? ` — ${incomplete.message}` : ""}`}
+      style={{
+        background: `var(--mantine-color-${color}-1)`,
+        borderBottom: `2px ${span.kind === "module" ? "solid" : "dashed"} var(--mantine-color-${color}-6)`,
+        padding: "0 2px",
+        borderRadius: 2,
+      }}
+    >
+      {withSlots(String(children))}
+      <Text component="sup" size="xs" c={`${color}.8`} fw={700} ml={2}>
+        {span.claimId}
+        {span.kind === "restatement" ? (incomplete ? " (incomplete)" : " (restated)") : ""}
+      </Text>
+    </Box>
+  );
+}
 
 const TOKEN = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
-type Piece = { kind: "text"; text: string } | { kind: "claim"; claimId: string; text: string } | { kind: "isi"; text: string } | { kind: "slot"; name: string };
+type TextPiece = { kind: "text"; text: string } | { kind: "claim"; claimId: string; text: string } | { kind: "isi"; text: string } | { kind: "slot"; name: string };
 
 /** The rendered text split into plain text, claim text, the safety information and token slots; every character kept. */
-export function splitRendered(text: string, safetyInfo: string | null, claims: ReadonlyMap<string, Claim>): Piece[] {
+export function splitRendered(text: string, safetyInfo: string | null, claims: ReadonlyMap<string, Claim>): TextPiece[] {
   const at = safetyInfo ? text.indexOf(safetyInfo) : -1;
   if (at >= 0 && safetyInfo) {
     return [...splitTokens(text.slice(0, at), claims), { kind: "isi", text: safetyInfo }, ...splitRendered(text.slice(at + safetyInfo.length), safetyInfo, claims)];
@@ -20,8 +102,8 @@ export function splitRendered(text: string, safetyInfo: string | null, claims: R
   return splitTokens(text, claims);
 }
 
-function splitTokens(text: string, claims: ReadonlyMap<string, Claim>): Piece[] {
-  const pieces: Piece[] = [];
+function splitTokens(text: string, claims: ReadonlyMap<string, Claim>): TextPiece[] {
+  const pieces: TextPiece[] = [];
   let last = 0;
   for (const m of text.matchAll(TOKEN)) {
     if (m.index > last) pieces.push(...markClaimText(text.slice(last, m.index), claims));
@@ -33,7 +115,7 @@ function splitTokens(text: string, claims: ReadonlyMap<string, Claim>): Piece[] 
 }
 
 /** Copy that states a claim word for word is that claim. */
-function markClaimText(text: string, claims: ReadonlyMap<string, Claim>): Piece[] {
+function markClaimText(text: string, claims: ReadonlyMap<string, Claim>): TextPiece[] {
   const lower = text.toLowerCase();
   let best: { at: number; claim: Claim } | null = null;
   for (const claim of claims.values()) {
@@ -49,25 +131,6 @@ function markClaimText(text: string, claims: ReadonlyMap<string, Claim>): Piece[
     { kind: "claim" as const, claimId: best.claim.id, text: text.slice(best.at, end) },
     ...markClaimText(text.slice(end), claims),
   ];
-}
-
-const claimColor = (claim: Claim | undefined) => (!claim ? "red" : claim.status === "approved" ? "teal" : claim.status === "withdrawn" ? "red" : "yellow");
-
-function ClaimMark({ claim, claimId, children }: { claim: Claim | undefined; claimId: string; children: ReactNode }) {
-  const color = claimColor(claim);
-  return (
-    <Box
-      component="mark"
-      data-claim={claimId}
-      title={`claim ${claimId}${claim ? ` v${claim.version}, ${claim.status}` : " (unknown)"}`}
-      style={{ background: `var(--mantine-color-${color}-1)`, borderBottom: `2px solid var(--mantine-color-${color}-6)`, padding: "0 2px", borderRadius: 2 }}
-    >
-      {children}
-      <Text component="sup" size="xs" c={`${color}.8`} fw={700} ml={2}>
-        {claimId}
-      </Text>
-    </Box>
-  );
 }
 
 /** A subject and text exactly as sent (or as they will be sent), with claims, ISI and token slots marked. */
@@ -90,7 +153,7 @@ export function RenderedText({ subject, text, safetyInfo, claims, label }: { sub
               return <Fragment key={i}>{p.text}</Fragment>;
             case "claim":
               return (
-                <ClaimMark key={i} claim={claims.get(p.claimId)} claimId={p.claimId}>
+                <ClaimMark key={i} claim={claims.get(p.claimId)} span={{ claimId: p.claimId, start: 0, end: 0, kind: "module" }} incomplete={null}>
                   {p.text}
                 </ClaimMark>
               );
@@ -118,9 +181,49 @@ export function RenderedText({ subject, text, safetyInfo, claims, label }: { sub
 }
 
 export function RenderedContent({ asset, claims }: { asset: Asset; claims: ReadonlyMap<string, Claim> }) {
+  const pieces = piecesOf(asset);
+  const marked = new Set(pieces.flatMap((p) => (p.kind === "claim" ? [p.span.claimId] : [])));
   return (
     <Stack gap="xs">
-      <RenderedText subject={asset.subject} text={asset.rendered || asset.body} safetyInfo={asset.safetyInfo} claims={claims} label={`Rendered content of ${asset.title}`} />
+      <Paper withBorder p="md" radius="md" aria-label={`Rendered content of ${asset.title}`}>
+        {asset.subject && (
+          <Text size="sm" mb="xs">
+            <Text span c="dimmed">
+              Subject:{" "}
+            </Text>
+            <strong>{asset.subject}</strong>
+          </Text>
+        )}
+        <Text size="sm" component="div" style={{ whiteSpace: "pre-wrap", lineHeight: 1.7 }}>
+          {pieces.map((p, i) => {
+            switch (p.kind) {
+              case "text":
+                return <Fragment key={i}>{withSlots(p.text)}</Fragment>;
+              case "claim":
+                return (
+                  <ClaimMark key={i} claim={claims.get(p.span.claimId)} span={p.span} incomplete={p.incomplete}>
+                    {p.text}
+                  </ClaimMark>
+                );
+              case "isi":
+                return (
+                  <Box key={i} component="aside" aria-label="Important safety information" mt="sm" p="xs" style={{ borderLeft: "3px solid var(--mantine-color-gray-5)" }}>
+                    <Text size="xs" fw={700} tt="uppercase" c="dimmed">
+                      Important safety information
+                    </Text>
+                    <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
+                      {p.text}
+                    </Text>
+                  </Box>
+                );
+              default: {
+                const never: never = p;
+                return never;
+              }
+            }
+          })}
+        </Text>
+      </Paper>
       <Group gap="xs" aria-label="Claims in this content">
         <Text size="xs" c="dimmed">
           Claims:
@@ -139,6 +242,11 @@ export function RenderedContent({ asset, claims }: { asset: Asset; claims: Reado
                 {claim ? ` v${claim.version}` : ""}
               </Badge>
               {claim && <StatusBadge status={claim.status} size="xs" />}
+              {!marked.has(id) && (
+                <Text size="xs" c="orange.8">
+                  not found in the copy
+                </Text>
+              )}
             </Group>
           );
         })}

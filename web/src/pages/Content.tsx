@@ -9,6 +9,7 @@ import { ReasonDialog } from "../components/dialogs.tsx";
 import { RenderedContent } from "../components/RenderedContent.tsx";
 import { formatDate, formatTime } from "../format.ts";
 import { CONTENT_REVIEWER_ROLES, type Asset, type Claim, type Finding, type Withdrawal } from "../types.ts";
+import { FirstUsePanel, RevisionsPanel } from "./ContentMlr.tsx";
 
 const STATUSES = ["draft", "submitted", "approved", "rejected", "withdrawn", "expired"];
 
@@ -21,12 +22,20 @@ export function ContentPage() {
         <Tabs.List mb="md">
           <Tabs.Tab value="claims">Claims</Tabs.Tab>
           <Tabs.Tab value="assets">Assets</Tabs.Tab>
+          <Tabs.Tab value="first-use">First use (FDA 2253)</Tabs.Tab>
+          <Tabs.Tab value="revisions">Revisions</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="claims">
           <ClaimsPanel />
         </Tabs.Panel>
         <Tabs.Panel value="assets">
           <AssetsPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="first-use">
+          <FirstUsePanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="revisions">
+          <RevisionsPanel />
         </Tabs.Panel>
       </Tabs>
     </>
@@ -56,6 +65,7 @@ function ClaimsPanel() {
             {cascade.outboxCancelled !== undefined ? ` (${cascade.outboxCancelled} outbox item(s), ${cascade.reviewsCancelled ?? 0} review(s))` : ""}.
           </Text>
           {cascade.assetIds && cascade.assetIds.length > 0 && <Text size="xs">Assets: {cascade.assetIds.join(", ")}</Text>}
+          {cascade.revisions && <Text size="xs">{cascade.revisions.length} asset(s) revised with the successor and submitted for review (Revisions tab).</Text>}
         </Alert>
       )}
       <Group>

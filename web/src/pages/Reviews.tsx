@@ -168,7 +168,8 @@ function ReviewDetail({ review, onSigned }: { review: Review; onSigned: (message
   const content = full.data?.review.content ?? null;
   const assetId = decision.data?.assetId ?? null;
   const asset = useApi<{ asset: Asset }>(api, assetId ? `/v1/assets/${encodeURIComponent(assetId)}` : null);
-  const claims = useClaims(api, asset.data?.asset.claims ?? []);
+  // The modules, and the library claims its copy restates.
+  const claims = useClaims(api, [...new Set([...(asset.data?.asset.claims ?? []), ...(asset.data?.asset.claimSpans ?? []).map((s) => s.claimId)])]);
   // What the dialog signs stays set while it closes, so its title does not change under the fade.
   const [meaning, setMeaning] = useState<"approved" | "rejected">("approved");
   const [signingOpen, setSigningOpen] = useState(false);
