@@ -98,7 +98,7 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
     }
   });
 
-  await app.register(swagger, { openapi: OPENAPI_FRAME, transform: (route) => withRouterErrors(jsonSchemaTransform(route)), transformObject: (doc) => withoutUnusedComponents(jsonSchemaTransformObject(doc) as Parameters<typeof withoutUnusedComponents>[0]) as ReturnType<typeof jsonSchemaTransformObject> });
+  await app.register(swagger, { openapi: OPENAPI_FRAME, transform: (route) => withRouterErrors(jsonSchemaTransform(route), route.route.method), transformObject: (doc) => withoutUnusedComponents(jsonSchemaTransformObject(doc) as Parameters<typeof withoutUnusedComponents>[0]) as ReturnType<typeof jsonSchemaTransformObject> });
 
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (req: FastifyRequest) => {

@@ -17,16 +17,16 @@ export const ErrorBodySchema = z
 
 /** What each error status means across the API; a route lists the ones it can answer. */
 const ERROR_MEANINGS = {
-  400: "The input is invalid (INVALID_INPUT with field details, MALFORMED_JSON, BUNDLE_INVALID, …)",
+  400: "The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …)",
   401: "No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS)",
-  403: "The caller lacks the role, or reads another agent's data (FORBIDDEN, SIGNATURE_INVALID)",
+  403: "The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID)",
   404: "The resource does not exist (NOT_FOUND)",
   409: "The request conflicts with the current state (e.g. AGENT_EXISTS, IDEMPOTENCY_KEY_REUSED, REVIEW_CLOSED)",
   413: "The body exceeds the size limit (BODY_TOO_LARGE)",
-  414: "A path parameter is longer than 256 characters (FST_ERR_MAX_PARAM_LENGTH)",
+  414: "The URL or one of its path segments is too long (URI_TOO_LONG)",
   415: "The body is not sent as application/json (UNSUPPORTED_MEDIA_TYPE)",
   422: "Well-formed but refused by a rule (e.g. AGENT_STATUS_UNCHANGED, CLAIM_NOT_SUBMITTABLE, BUNDLE_TESTS_FAILED)",
-  429: "Too many failed sign-ins for this username (TOO_MANY_ATTEMPTS); see Retry-After",
+  429: "Too many failed sign-ins or signatures for this username or from this address (TOO_MANY_ATTEMPTS); see Retry-After",
   503: "The database does not answer (NOT_READY)",
 } as const;
 export type DocumentedErrorStatus = keyof typeof ERROR_MEANINGS;
@@ -45,16 +45,28 @@ export function errorResponses<S extends DocumentedErrorStatus>(...statuses: S[]
 
 type Transformed = ReturnType<typeof jsonSchemaTransform>;
 
+const errorEntry = (status: DocumentedErrorStatus) => ({ description: ERROR_MEANINGS[status], content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } } });
+
 /**
- * What the route's zod schemas cannot say: the router answers 414 for any route with a path parameter
- * when the parameter is too long, before the route's own schema is consulted; and a 429 comes with
- * Retry-After.
+ * What the route's own zod schemas cannot say, because layers in front of every route answer it:
+ * the input layer refuses text no engine can store in any parameter (400); a body is parsed as JSON
+ * only, within a size limit (413, 415); a /v1 route needs a live token (401) whose holder may still be
+ * refused (403: a role, or a halted agent's key); the router answers 414 for a too long path
+ * parameter; an electronic signature is throttled like sign-in (429, with Retry-After).
  */
-export function withRouterErrors(transformed: Transformed): Transformed {
+export function withRouterErrors(transformed: Transformed, method: string | readonly string[] = "GET"): Transformed {
   const { schema, url } = transformed;
   if ((schema as { hide?: boolean }).hide) return transformed;
-  const response: Record<string, unknown> = { ...(schema as { response?: Record<string, unknown> }).response };
-  if (url.includes(":")) response[414] = { description: ERROR_MEANINGS[414], content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } } };
+  const declared = schema as { response?: Record<string, unknown>; security?: unknown[]; body?: { properties?: Record<string, unknown> } };
+  const response: Record<string, unknown> = { ...declared.response };
+  const add = (status: DocumentedErrorStatus) => { response[status] ??= errorEntry(status); };
+  const methods = (Array.isArray(method) ? method : [method]).map((m) => m.toUpperCase());
+  const authenticated = url.startsWith("/v1/") && !(Array.isArray(declared.security) && declared.security.length === 0);
+  add(400);
+  if (methods.some((m) => m !== "GET" && m !== "HEAD")) { add(413); add(415); }
+  if (authenticated) { add(401); add(403); }
+  if (url.includes(":")) add(414);
+  if (declared.body?.properties && "signature" in declared.body.properties) add(429);
   if (response[429]) {
     response[429] = { ...(response[429] as object), headers: { "retry-after": { type: "integer", minimum: 1, description: "Seconds until the next try is accepted" } } };
   }
