@@ -9,6 +9,8 @@ import { allow, reader } from "../server/guards.ts";
 import { latencyReport, parseWindow } from "./latency-report.ts";
 import { readHcpState } from "./state-store.ts";
 import { emptyState, viewOf } from "./hcp-state.ts";
+import { resolveHcpId } from "../hcps/resolve.ts";
+import { agentContext } from "../hcps/routes.ts";
 
 export const eventRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
   app.post("/events", { preValidation: allow("mops"), schema: { tags: ["events"], body: EventBatchSchema } }, async (req) => {
@@ -29,12 +31,15 @@ export const eventRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) 
   });
 
   // Agents read it too: it is what they decide on, and what the gate will hold them to.
+  // An agent's view is filtered by its markets and its purposes' data use (src/hcps/context.ts).
   app.get("/hcps/:id/state", { schema: { tags: ["data"], params: z.strictObject({ id: z.string().min(1).max(200) }) } }, async (req) => {
-    callerOf(req);
+    const caller = callerOf(req);
+    if (caller.kind === "agent") return { state: (await agentContext(ctx, caller.id, req.params.id)).state };
     const now = ctx.clock.now();
-    const state = await readHcpState(ctx.store.db, req.params.id, now);
+    const id = await resolveHcpId(ctx.store.db, req.params.id);
+    const state = await readHcpState(ctx.store.db, id, now);
     if (state) return { state };
-    const hcp = await ctx.store.db.selectFrom("hcps").select("id").where("id", "=", req.params.id).executeTakeFirst();
+    const hcp = await ctx.store.db.selectFrom("hcps").select("id").where("id", "=", id).executeTakeFirst();
     if (!hcp) throw notFound("HCP", req.params.id);
     return { state: viewOf(emptyState(hcp.id, now.toISOString()), now.getTime()) };
   });

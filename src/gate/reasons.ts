@@ -23,6 +23,8 @@ export const REASON_CODES = [
   "QUIET_HOURS",
   "CONFLICT_LOST",
   "PROPOSAL_EXPIRED",
+  "EVIDENCE_INVALID",
+  "DATA_USE_NOT_PERMITTED",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

@@ -7,6 +7,16 @@ import { ChannelSchema } from "../shared/vocabulary.ts";
 import { ConsentBodySchema, consentHistory, consentsInForce, getHcp, HcpBodySchema, HcpIdSchema, putHcp, recordConsent } from "./registry.ts";
 import { hcpDataFreshness, recentTouches } from "./read-model.ts";
 import { allow } from "../server/guards.ts";
+import { MergeBodySchema, mergeHcps } from "./merge.ts";
+import { loadHcpContext } from "./context.ts";
+import { getAgent } from "../agents/portfolio.ts";
+
+/** The HCP as the calling agent may see it (403 outside its markets). */
+export async function agentContext(ctx: Context, agentId: string, ref: string) {
+  const agent = await getAgent(ctx.store.db, agentId);
+  const bundle = await ctx.governance.refresh(ctx.store.db);
+  return loadHcpContext(ctx.store.db, bundle, agent, ref, ctx.clock.now());
+}
 
 const tags = ["hcps"];
 
@@ -17,8 +27,11 @@ export const hcpRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) =>
     return reply.code(created ? 201 : 200).send({ hcp });
   });
 
+  // An agent reads what hcpContextFor lets it (its markets, its purposes' data); a person reads all.
   app.get("/hcps/:id", { schema: { tags, params: z.strictObject({ id: z.string().min(1).max(200) }) } }, async (req) => {
-    requireUser(callerOf(req));
+    const caller = callerOf(req);
+    if (caller.kind === "agent") return agentContext(ctx, caller.id, req.params.id);
+    requireUser(caller);
     const hcp = await getHcp(ctx.store.db, req.params.id);
     const history = await consentHistory(ctx.store.db, hcp.id);
     return {
@@ -28,6 +41,11 @@ export const hcpRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) =>
       recentTouches: await recentTouches(ctx.store.db, hcp.id, 20),
       freshness: await hcpDataFreshness(ctx.store.db, hcp.id, ctx.clock.now()),
     };
+  });
+
+  app.post("/hcps/:id/merge", { preValidation: allow("mops"), schema: { tags, params: z.strictObject({ id: z.string().min(1).max(200) }), body: MergeBodySchema } }, async (req) => {
+    const user = requireRole(callerOf(req), "mops");
+    return mergeHcps(ctx, actorOf(user), req.params.id, req.body);
   });
 
   app.put("/hcps/:id/consents/:channel", {

@@ -103,7 +103,7 @@ export async function approveReview(ctx: Context, user: Extract<Principal, { kin
       return { review: { ...review, signatures, awaiting }, decision: null };
     }
     const decisionRow = await w.trx.selectFrom("decisions").selectAll().where("id", "=", review.decisionId).executeTakeFirstOrThrow();
-    const proposal = reviveProposal(decisionRow.proposal);
+    const proposal = { ...reviveProposal(decisionRow.proposal), hcpId: decisionRow.hcp_id };
     if (proposal.assetId) await lockAssetForSend(ctx.store, w.trx, proposal.assetId);
     const now = ctx.clock.now();
     const snapshot = await loadSnapshot(w.trx, proposal, bundle, now);

@@ -6,6 +6,7 @@ import { m002_data } from "./002-data.ts";
 import { m003_dispatch } from "./003-dispatch.ts";
 import { m004_content } from "./004-content.ts";
 import { m005_decision_timing } from "./005-decision-timing.ts";
+import { m011_identity } from "./011-identity.ts";
 
 export const migrations: Record<string, Migration> = {
   "001_gate": m001_gate,
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   "003_dispatch": m003_dispatch,
   "004_content": m004_content,
   "005_decision_timing": m005_decision_timing,
+  "011_identity": m011_identity,
 };
 
 export const migrationProvider: MigrationProvider = {
