@@ -59,7 +59,7 @@ describe.each(ENGINES)("HCP identity and the contact policy on %s", (engine) => 
 
   beforeAll(async () => {
     server = await startTestServer(engine, { governanceDir: BUNDLE, clock });
-    const assetFree = { name: "prop", owner: "owner", objective: "o", metric: "m", markets: ["US"], priority: 10 } as const;
+    const assetFree = { name: "prop", owner: "owner", objective: "o", metric: "m", markets: ["US"], priority: 10 };
     await registerAgent(server.ctx, "system", { id: "prop", actions: ["field_suggestion"], ...assetFree });
   });
   afterAll(async () => server?.stop());
