@@ -142,6 +142,15 @@ export async function mergedInto(db: Db | Tx, survivorId: string): Promise<strin
   return rows.map((r) => r.merged_id);
 }
 
+/** Records whose id or name contains `q`, or that `q` (an id, `scheme:value` or merged id) names; by id. */
+export async function searchHcps(db: Db, q: string, limit: number): Promise<{ id: string; name: string; specialty: string; market: string; npi: string | null }[]> {
+  const named = q ? await resolveHcpId(db, q) : null;
+  const like = `%${q.replace(/[%_\\]/g, "")}%`;
+  let query = db.selectFrom("hcps").select(["id", "name", "specialty", "market", "npi"]);
+  if (q) query = query.where((eb) => eb.or([eb("id", "like", like), eb("name", "like", like), eb("id", "=", named!)]));
+  return query.orderBy("id").limit(limit).execute();
+}
+
 /** The HCP a reference names (its id, `scheme:value`, or the id of a record merged into it). */
 export async function getHcp(db: Db | Tx, ref: string): Promise<Hcp> {
   const row = await selectHcp(db, await resolveHcpId(db, ref));

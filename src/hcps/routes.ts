@@ -4,9 +4,9 @@ import type { Context } from "../shared/context.ts";
 import { callerOf } from "../server/app.ts";
 import { actorOf, requireRole, requireUser } from "../auth/principal.ts";
 import { ChannelSchema } from "../shared/vocabulary.ts";
-import { ConsentBodySchema, consentHistory, consentsInForce, getHcp, HcpBodySchema, HcpIdSchema, putHcp, recordConsent } from "./registry.ts";
+import { ConsentBodySchema, consentHistory, consentsInForce, getHcp, HcpBodySchema, HcpIdSchema, putHcp, recordConsent, searchHcps } from "./registry.ts";
 import { hcpDataFreshness, recentTouches } from "./read-model.ts";
-import { allow } from "../server/guards.ts";
+import { allow, reader } from "../server/guards.ts";
 import { MergeBodySchema, mergeHcps } from "./merge.ts";
 import { loadHcpContext } from "./context.ts";
 import { getAgent } from "../agents/portfolio.ts";
@@ -25,6 +25,12 @@ export const hcpRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) =>
     const user = requireRole(callerOf(req), "mops");
     const { hcp, created } = await putHcp(ctx, actorOf(user), req.params.id, req.body);
     return reply.code(created ? 201 : 200).send({ hcp });
+  });
+
+  // People look records up by id, name or identifier (the console's HCP page).
+  app.get("/hcps", { preValidation: reader, schema: { tags, querystring: z.strictObject({ q: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) } }, async (req) => {
+    requireUser(callerOf(req));
+    return { hcps: await searchHcps(ctx.store.db, req.query.q ?? "", req.query.limit) };
   });
 
   // An agent reads what hcpContextFor lets it (its markets, its purposes' data); a person reads all.

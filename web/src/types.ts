@@ -297,4 +297,6 @@ export interface LatencyReport {
   actions: ActionSupport[];
   unsupported: string[];
   atRisk: string[];
+  /** data.yaml: per source (`*`: any other), per market, the purposes that may use it (absent on older servers). */
+  dataUse?: { source: string; byMarket: Record<string, string[]> }[];
 }
