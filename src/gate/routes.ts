@@ -8,6 +8,7 @@ import { ProposalBodySchema } from "./proposal.ts";
 import { getDecision, listDecisions, propose, proposeBatch, type BatchItem } from "./service.ts";
 import { OUTCOMES } from "./verdict.ts";
 import { agentOnly } from "../server/guards.ts";
+import { resolveHcpId } from "../hcps/resolve.ts";
 
 const tags = ["proposals"];
 const BatchSchema = z.strictObject({
@@ -67,6 +68,7 @@ export const proposalRoutes = (ctx: Context): FastifyPluginAsyncZod => async (ap
       if (q.agentId && q.agentId !== caller.id) throw forbidden("an agent may read only its own decisions");
       q.agentId = caller.id;
     }
+    if (q.hcpId) q.hcpId = await resolveHcpId(ctx.store.db, q.hcpId);
     return { decisions: await listDecisions(ctx.store.db, q) };
   });
 };

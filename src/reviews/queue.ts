@@ -1,5 +1,6 @@
 // Human review: a pending_review decision waits here for the roles the authority matrix named.
 // Approval re-decides at that moment (consent may have been revoked, a claim withdrawn, a cap filled).
+import { lockAgentShared } from "../agents/locks.ts";
 import type { Context, Write } from "../shared/context.ts";
 import { write } from "../shared/context.ts";
 import { conflict, forbidden, notFound } from "../shared/errors.ts";
@@ -93,7 +94,11 @@ export async function approveReview(ctx: Context, user: Extract<Principal, { kin
   const bundle = await ctx.governance.refresh(ctx.store.db);
   return write(ctx, actorOf(user), async (w) => {
     await lockHcp(ctx.store, w.trx, before.hcpId);
+    // Like a proposal: a halt of the agent is before this approval or waits for it (and then cancels its send).
+    await lockAgentShared(ctx.store, w.trx, [before.agentId]);
     const review = toReview((await selectReview(w.trx, id))!);
+    // A merge moved the review to the survivor meanwhile: its contact history is the survivor's lock's.
+    if (review.hcpId !== before.hcpId) await lockHcp(ctx.store, w.trx, review.hcpId);
     const roles = assertSignable(user, review);
     const signatures = [...review.signatures, { ...signature, roles }];
     const awaiting = review.awaiting.filter((r) => !roles.includes(r));
@@ -131,6 +136,8 @@ export async function rejectReview(ctx: Context, user: Extract<Principal, { kind
   const signature = await sign(ctx.store.db, user.id, input, ctx.clock.now(), "rejected");
   return write(ctx, actorOf(user), async (w) => {
     const review = toReview((await selectReview(w.trx, id))!);
+    // A merge moved the review to the survivor meanwhile: its contact history is the survivor's lock's.
+    if (review.hcpId !== before.hcpId) await lockHcp(ctx.store, w.trx, review.hcpId);
     const roles = assertSignable(user, review);
     const signatures = [...review.signatures, { ...signature, roles }];
     const at = w.now.toISOString();
