@@ -193,6 +193,18 @@ describe.each(ENGINES)("one HCP, one identity, data used only where it may be, o
         expect(queued).toEqual([]);
         const resumed = await ok(other.post("/v1/resume", { reason: "incident 10 closed" }));
         expect(resumed.resumed).toContain("fresh");
+
+        // A halt racing proposals on the other process: every decision is before it (its send then
+        // cancelled) or after it (rejected); nothing of the agent is left to send.
+        for (let i = 0; i < 40; i++) await ok(m.users.mops.put(`/v1/hcps/race-${i}`, { name: `Dr. Race ${i}`, specialty: "cardiology", market: "US" }), 201);
+        const racer = other.as(fresh.apiKey);
+        const proposals = Array.from({ length: 40 }, (_, i) => racer.post("/v1/proposals", { idempotencyKey: `race-${i}`, hcpId: `race-${i}`, action: "field_suggestion", purpose: "promotional", confidence: 0.9 }));
+        const halt = new Promise((r) => setTimeout(r, 30)).then(() => ok(m.users.owner.post("/v1/agents/fresh/halt", { reason: "incident 11" })));
+        const decisions = (await Promise.all(proposals)).map((r) => r.body);
+        await halt;
+        const pending = await server.ctx.store.db.selectFrom("outbox").select("id").where("agent_id", "=", "fresh").where("status", "=", "pending").execute();
+        expect(pending).toEqual([]);
+        expect(decisions.every((d) => d.outcome === "allowed" || d.outcome === "scheduled" || codes(d).includes("AGENT_HALTED"))).toBe(true);
       } finally {
         await second.stop();
       }
