@@ -10,7 +10,7 @@ import { latencyReport, parseWindow } from "./latency-report.ts";
 import { readHcpState } from "./state-store.ts";
 import { emptyState, viewOf } from "./hcp-state.ts";
 import { resolveHcpId } from "../hcps/resolve.ts";
-import { agentContext } from "../hcps/routes.ts";
+import { agentContext } from "../hcps/context.ts";
 
 export const eventRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
   app.post("/events", { preValidation: allow("mops"), schema: { tags: ["events"], body: EventBatchSchema } }, async (req) => {

@@ -7,6 +7,8 @@ import { dataUseOf, mayUse } from "../governance/data-use.ts";
 import type { ActionType, Market, Purpose } from "../shared/vocabulary.ts";
 import { forbidden } from "../shared/errors.ts";
 import type { Db } from "../store/db.ts";
+import type { Context } from "../shared/context.ts";
+import { getAgent } from "../agents/portfolio.ts";
 import type { AgentView, ConsentView } from "../gate/snapshot.ts";
 import { emptyState, viewOf, type HcpState, type HcpStateView } from "../data/hcp-state.ts";
 import { loadStates } from "../data/state-store.ts";
@@ -90,4 +92,11 @@ export async function loadHcpContext(db: Db, bundle: Bundle, agent: Pick<AgentVi
   }
   const consents = consentsInForce(await consentHistory(db, hcp.id), now.getTime());
   return hcpContextFor(agent, hcp, state, consents, sourceOf, bundle, now.getTime());
+}
+
+/** The HCP as the calling agent may see it, under the active bundle (403 outside its markets). */
+export async function agentContext(ctx: Context, agentId: string, ref: string): Promise<HcpContext> {
+  const agent = await getAgent(ctx.store.db, agentId);
+  const bundle = await ctx.governance.refresh(ctx.store.db);
+  return loadHcpContext(ctx.store.db, bundle, agent, ref, ctx.clock.now());
 }

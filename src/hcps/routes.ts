@@ -8,15 +8,7 @@ import { ConsentBodySchema, consentHistory, consentsInForce, getHcp, HcpBodySche
 import { hcpDataFreshness, recentTouches } from "./read-model.ts";
 import { allow, reader } from "../server/guards.ts";
 import { MergeBodySchema, mergeHcps } from "./merge.ts";
-import { loadHcpContext } from "./context.ts";
-import { getAgent } from "../agents/portfolio.ts";
-
-/** The HCP as the calling agent may see it (403 outside its markets). */
-export async function agentContext(ctx: Context, agentId: string, ref: string) {
-  const agent = await getAgent(ctx.store.db, agentId);
-  const bundle = await ctx.governance.refresh(ctx.store.db);
-  return loadHcpContext(ctx.store.db, bundle, agent, ref, ctx.clock.now());
-}
+import { agentContext } from "./context.ts";
 
 const tags = ["hcps"];
 
