@@ -8,6 +8,7 @@ import { parseJson } from "../shared/json.ts";
 import { hashToken, newToken } from "../auth/secrets.ts";
 import type { AgentStatus, AgentView } from "../gate/snapshot.ts";
 import type { Db, Tx } from "../store/db.ts";
+import { lockAgentExclusive, lockPortfolio } from "./locks.ts";
 
 export const NewAgentSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, "2-64 characters: lowercase letters, digits, dot, dash, underscore").optional(),
@@ -50,18 +51,22 @@ export function toAgent(row: NonNullable<AgentRow>): Agent {
   };
 }
 
+/** While a global halt stands, an agent registered meanwhile starts halted and resumes with the others. */
 export async function registerAgent(ctx: Context, actor: string, input: NewAgent): Promise<{ agent: Agent; apiKey: string }> {
   const apiKey = newToken("agent");
   return write(ctx, actor, async (w) => {
+    await lockPortfolio(ctx.store, w.trx);
     const id = input.id ?? newId("agt");
     if (await selectAgent(w.trx, id)) throw conflict("AGENT_EXISTS", `an agent with id '${id}' already exists`);
     const at = w.now.toISOString();
+    const halt = await standingHalt(w.trx);
     const row = {
       id, name: input.name, owner: input.owner, objective: input.objective, metric: input.metric,
       actions: JSON.stringify([...new Set(input.actions)]), markets: JSON.stringify([...new Set(input.markets)]),
-      priority: input.priority, status: "active", status_reason: null, status_changed_at: at, created_at: at,
+      priority: input.priority, status: halt ? "halted" : "active", status_reason: halt ? `portfolio halt: ${halt.reason}` : null, status_changed_at: at, created_at: at,
     };
     await w.trx.insertInto("agents").values(row).execute();
+    if (halt) await w.trx.insertInto("portfolio_halt_agents").values({ halt_id: halt.id, agent_id: id, previous_status: "active" }).execute();
     await w.trx.insertInto("tokens").values({ hash: hashToken(apiKey), kind: "agent", subject_id: id, created_at: at, revoked_at: null }).execute();
     const agent = toAgent(row);
     w.audit("agent.registered", `agent:${id}`, { ...agent });
@@ -86,27 +91,85 @@ export interface StatusChange {
   reviewsCancelled: number;
 }
 
+/** One agent's own change. It takes the agent out of a standing global halt: its status is its own from now on. */
 export async function changeStatus(ctx: Context, actor: string, id: string, to: AgentStatus, reason: string): Promise<StatusChange> {
-  return write(ctx, actor, (w) => setStatus(w, id, to, reason));
-}
-
-/** Halting everything: the global kill switch. Each agent's halt is audited on its own. */
-export async function haltAll(ctx: Context, actor: string, reason: string): Promise<{ halted: number; outboxCancelled: number; reviewsCancelled: number }> {
   return write(ctx, actor, async (w) => {
-    const ids = await w.trx.selectFrom("agents").select("id").where("status", "!=", "halted").execute();
-    let outboxCancelled = 0;
-    let reviewsCancelled = 0;
-    for (const { id } of ids) {
-      const r = await setStatus(w, id, "halted", reason);
-      outboxCancelled += r.outboxCancelled;
-      reviewsCancelled += r.reviewsCancelled;
-    }
-    w.audit("portfolio.halted", "portfolio", { reason, halted: ids.length, outboxCancelled, reviewsCancelled });
-    return { halted: ids.length, outboxCancelled, reviewsCancelled };
+    const change = await setStatus(ctx, w, id, to, reason);
+    const halt = await standingHalt(w.trx);
+    if (halt) await w.trx.deleteFrom("portfolio_halt_agents").where("halt_id", "=", halt.id).where("agent_id", "=", id).execute();
+    return change;
   });
 }
 
-async function setStatus(w: Write, id: string, to: AgentStatus, reason: string): Promise<StatusChange> {
+const standingHalt = (trx: Tx) => trx.selectFrom("portfolio_halts").selectAll().where("ended_at", "is", null).orderBy("started_at", "desc").executeTakeFirst();
+
+export interface PortfolioHalt {
+  id: string;
+  reason: string;
+  startedAt: string;
+  startedBy: string;
+}
+
+/** The global halt that stands, if any. */
+export async function currentHalt(db: Db | Tx): Promise<PortfolioHalt | null> {
+  const row = await (db as Tx).selectFrom("portfolio_halts").selectAll().where("ended_at", "is", null).orderBy("started_at", "desc").executeTakeFirst();
+  return row ? { id: row.id, reason: row.reason, startedAt: row.started_at, startedBy: row.started_by } : null;
+}
+
+/**
+ * Halting everything: the global kill switch. Each agent's halt is audited on its own, and remembered
+ * with its status before, so `resumeAll` restores exactly the agents this halt stopped. It stands until
+ * `resumeAll`: agents registered meanwhile start halted. Halting again while it stands adds to it.
+ */
+export async function haltAll(ctx: Context, actor: string, reason: string): Promise<{ halted: number; outboxCancelled: number; reviewsCancelled: number; haltId: string }> {
+  return write(ctx, actor, async (w) => {
+    await lockPortfolio(ctx.store, w.trx);
+    let halt = await standingHalt(w.trx);
+    if (!halt) {
+      halt = { id: newId("hlt"), reason, started_at: w.now.toISOString(), started_by: actor, ended_at: null, ended_by: null, end_reason: null };
+      await w.trx.insertInto("portfolio_halts").values(halt).execute();
+    }
+    const agents = await w.trx.selectFrom("agents").select(["id", "status"]).where("status", "!=", "halted").orderBy("id").execute();
+    let outboxCancelled = 0;
+    let reviewsCancelled = 0;
+    for (const { id, status } of agents) {
+      const r = await setStatus(ctx, w, id, "halted", reason);
+      await w.trx.insertInto("portfolio_halt_agents").values({ halt_id: halt.id, agent_id: id, previous_status: status }).execute();
+      outboxCancelled += r.outboxCancelled;
+      reviewsCancelled += r.reviewsCancelled;
+    }
+    w.audit("portfolio.halted", "portfolio", { haltId: halt.id, reason, halted: agents.length, outboxCancelled, reviewsCancelled });
+    return { halted: agents.length, outboxCancelled, reviewsCancelled, haltId: halt.id };
+  });
+}
+
+/**
+ * Ends the standing global halt and gives back the agents it stopped their status before it (an agent
+ * halted on its own, before or during the halt, stays halted: its reason is its own).
+ */
+export async function resumeAll(ctx: Context, actor: string, reason: string): Promise<{ resumed: string[]; haltId: string }> {
+  return write(ctx, actor, async (w) => {
+    await lockPortfolio(ctx.store, w.trx);
+    const halt = await standingHalt(w.trx);
+    if (!halt) throw refused("PORTFOLIO_NOT_HALTED", "no global halt stands");
+    const stopped = await w.trx.selectFrom("portfolio_halt_agents").innerJoin("agents", "agents.id", "portfolio_halt_agents.agent_id")
+      .select(["agents.id", "agents.status", "portfolio_halt_agents.previous_status"])
+      .where("portfolio_halt_agents.halt_id", "=", halt.id).orderBy("agents.id").execute();
+    const resumed: string[] = [];
+    for (const a of stopped) {
+      if (a.status !== "halted") continue;
+      await setStatus(ctx, w, a.id, a.previous_status as AgentStatus, `portfolio resumed: ${reason}`);
+      resumed.push(a.id);
+    }
+    await w.trx.updateTable("portfolio_halts").set({ ended_at: w.now.toISOString(), ended_by: actor, end_reason: reason }).where("id", "=", halt.id).execute();
+    w.audit("portfolio.resumed", "portfolio", { haltId: halt.id, reason, resumed });
+    return { resumed, haltId: halt.id };
+  });
+}
+
+async function setStatus(ctx: Context, w: Write, id: string, to: AgentStatus, reason: string): Promise<StatusChange> {
+  // Waits for the agent's proposals in flight: each is then either before this change or sees it.
+  await lockAgentExclusive(ctx.store, w.trx, id);
   const row = await selectAgent(w.trx, id);
   if (!row) throw notFound("agent", id);
   const from = row.status as AgentStatus;

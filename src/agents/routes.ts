@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Context } from "../shared/context.ts";
 import { callerOf } from "../server/app.ts";
 import { actorOf, requireRole, requireUser } from "../auth/principal.ts";
-import { changeStatus, getAgent, haltAll, listAgents, NewAgentSchema, registerAgent, StatusChangeSchema } from "./portfolio.ts";
+import { changeStatus, currentHalt, getAgent, haltAll, listAgents, resumeAll, NewAgentSchema, registerAgent, StatusChangeSchema } from "./portfolio.ts";
 import type { AgentStatus } from "../gate/snapshot.ts";
 import { allow, reader } from "../server/guards.ts";
 import { rotateAgentKey } from "../auth/credentials.ts";
@@ -47,5 +47,16 @@ export const agentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) 
   app.post("/halt", { preValidation: allow("agent_owner"), schema: { tags, operationId: "haltAllAgents", summary: "Halt every agent at once (kill switch)", body: StatusChangeSchema, response: responses({ 200: ok(HaltAllResponse, "How many agents were halted and what that cancelled") }, 400, 401, 403, 413, 415) } }, async (req) => {
     const user = requireRole(callerOf(req), "agent_owner");
     return haltAll(ctx, actorOf(user), req.body.reason);
+  });
+
+  app.get("/halt", { preValidation: reader, schema: { tags } }, async (req) => {
+    requireUser(callerOf(req));
+    return { halt: await currentHalt(ctx.store.db) };
+  });
+
+  // Ending the global halt is an administrator's decision, said explicitly.
+  app.post("/resume", { preValidation: allow("admin"), schema: { tags, body: StatusChangeSchema } }, async (req) => {
+    const user = requireRole(callerOf(req), "admin");
+    return resumeAll(ctx, actorOf(user), req.body.reason);
   });
 };

@@ -55,6 +55,16 @@ events
   .option("--batch <n>", "rows per transaction", "500")
   .action(async (file: string, options) => (await import("../data/cli-import.ts")).eventsImportCommand(file, options));
 
+const hcps = program.command("hcps").description("HCP records and their identifiers");
+hcps
+  .command("import <file>")
+  .description("import the CMS NPPES NPI registry file (CSV): individuals as US HCPs with their NPI; a report of each bad row")
+  .option("--data <dir>", "data directory", ".steward")
+  .option("--format <format>", "nppes (the CMS NPPES NPI registry CSV)", "nppes")
+  .option("--match", "then list likely duplicates (same NPI; same name, practice postcode and specialty) as merge proposals, applying none")
+  .option("--out <file>", "with --match: also write the proposals to this JSON file")
+  .action(async (file: string, options) => (await import("../hcps/cli-import.ts")).hcpsImportCommand(file, options));
+
 const content = program.command("content").description("claims and assets (MLR)");
 content
   .command("import <file>")

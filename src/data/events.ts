@@ -12,6 +12,7 @@ import { loadStates, saveStates } from "./state-store.ts";
 import { linkProblems, unsubscribedChannel, type DecisionRef } from "./outcome-links.ts";
 import { loadDecisionRefs } from "./decision-refs.ts";
 import { revokePromotionalConsent } from "./unsubscribe.ts";
+import { resolveHcpIds } from "../hcps/resolve.ts";
 
 /** A source's clock may run a little ahead; an event further in the future would look fresh for ever. */
 export const MAX_AHEAD_MS = 24 * 3_600_000;
@@ -96,6 +97,9 @@ export async function ingestEvents(ctx: Context, actor: string, raw: readonly un
   if (candidates.length === 0) return finish(0);
 
   return write(ctx, actor, async (w) => {
+    // `scheme:value` and merged ids become the HCP they name: the event is that HCP's.
+    const resolved = await resolveHcpIds(w.trx, candidates.map((c) => c.event.hcpId));
+    for (const c of candidates) c.event = { ...c.event, hcpId: resolved.get(c.event.hcpId)! };
     // Serialize with decisions and other ingests for the same HCPs (in one order: no deadlock), so the
     // state's read-modify-write is safe and a proposal sees either all of this batch or none of it.
     const hcpIds = [...new Set(candidates.map((c) => c.event.hcpId))].sort();

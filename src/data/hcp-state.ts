@@ -152,3 +152,31 @@ export function viewOf(state: HcpState, nowMs: number): HcpStateView {
     updatedAt: state.updatedAt,
   };
 }
+
+/**
+ * Two records found to be one HCP: their states as one, as if every event had been about the survivor
+ * (newest wins, lists merged by time, de-duplicated by event, within the same bounds).
+ */
+export function mergeStates(survivor: HcpState, merged: HcpState, now: string): HcpState {
+  const lastTouch = { ...survivor.lastTouch };
+  for (const [channel, at] of Object.entries(merged.lastTouch) as [Channel, string][]) lastTouch[channel] = newer(lastTouch[channel], at);
+  const lastEventBySource = { ...survivor.lastEventBySource };
+  for (const [source, mark] of Object.entries(merged.lastEventBySource)) {
+    const mine = lastEventBySource[source];
+    if (!mine || mark.at > mine.at || (mark.at === mine.at && mark.eventId > mine.eventId)) lastEventBySource[source] = mark;
+  }
+  const union = <T extends { at: string | null } & ({ eventId: string } | { id: string })>(a: readonly T[], b: readonly T[], max: number) =>
+    [...new Map([...b, ...a].map((x) => [idOf(x), x])).values()].sort(byTimeDesc).slice(0, max);
+  const miRequests = union(survivor.miRequests, merged.miRequests.map((r) => {
+    const answered = survivor.miRequests.find((s) => s.id === r.id)?.answeredAt ?? null;
+    return answered && (!r.answeredAt || answered < r.answeredAt) ? { ...r, answeredAt: answered } : r;
+  }), MAX_MI_REQUESTS);
+  return {
+    hcpId: survivor.hcpId, lastTouch, lastEventBySource,
+    engagements: union(survivor.engagements, merged.engagements, MAX_ENGAGEMENTS),
+    attended: union(survivor.attended, merged.attended, MAX_ATTENDED),
+    miRequests,
+    eventsSeen: survivor.eventsSeen + merged.eventsSeen,
+    updatedAt: now,
+  };
+}

@@ -11,6 +11,8 @@ export const MAX_SAMPLES = 500_000;
 export const MAX_WINDOW_MS = 90 * 86_400_000;
 const PAGE = 20_000;
 
+import { dataUseMap, dataUseOf, type DataUseMapRow } from "../governance/data-use.ts";
+
 export interface LatencyReport {
   window: string;
   from: string;
@@ -22,6 +24,8 @@ export interface LatencyReport {
   /** The action types the current data cannot support. */
   unsupported: string[];
   atRisk: string[];
+  /** data.yaml: per event source (`*`: any other), per market, the purposes that may use it. */
+  dataUse: DataUseMapRow[];
 }
 
 export type WindowParse = { ok: true; ms: number } | { ok: false; message: string };
@@ -66,6 +70,7 @@ export async function latencyReport(db: Db, bundle: Bundle, now: Date, windowMs:
     sources, actions,
     unsupported: actions.filter((a) => a.support === "unsupported").map((a) => a.action),
     atRisk: actions.filter((a) => a.support === "at_risk").map((a) => a.action),
+    dataUse: dataUseMap(dataUseOf(bundle), sources.map((s) => s.source), Object.keys(bundle.markets).sort()),
   };
 }
 
@@ -86,6 +91,10 @@ export function formatLatencyReport(r: LatencyReport): string {
     lines.push(`  ${a.action.padEnd(20)} newer than ${formatDuration(a.limitMs).padEnd(5)} ${basis.padEnd(32)} ${a.support.toUpperCase().replace("_", " ")}`);
     for (const p of a.problems) lines.push(`      ${p}`);
   }
+  const markets = Object.keys(r.dataUse[0]?.byMarket ?? {});
+  lines.push("", "Which purposes may use each source, per market (data.yaml; * = any other source):");
+  lines.push(`  ${"source".padEnd(20)} ${markets.map((mk) => mk.padEnd(30)).join(" ")}`);
+  for (const row of r.dataUse) lines.push(`  ${row.source.padEnd(20)} ${markets.map((mk) => (row.byMarket[mk]!.join(", ") || "—").padEnd(30)).join(" ")}`);
   lines.push("", r.unsupported.length === 0 ? "The current data supports every action type." : `The current data cannot support: ${r.unsupported.join(", ")}.`);
   return lines.join("\n");
 }

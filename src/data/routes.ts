@@ -11,6 +11,8 @@ import { readHcpState } from "./state-store.ts";
 import { emptyState, viewOf } from "./hcp-state.ts";
 import { ok, responses } from "../server/openapi.ts";
 import { HcpStateResponse, IngestResponse, LatencyResponse } from "./responses.ts";
+import { resolveHcpId } from "../hcps/resolve.ts";
+import { agentContext } from "../hcps/context.ts";
 
 export const eventRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
   app.post("/events", { preValidation: allow("mops"), schema: { tags: ["events"], body: EventBatchSchema, operationId: "ingestEvents", summary: "Ingest a batch of HCP events", response: responses({ 200: ok(IngestResponse, "How many were accepted, duplicates, and each rejected event's problems") }, 400, 401, 403, 413, 415) } }, async (req) => {
@@ -31,12 +33,15 @@ export const eventRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) 
   });
 
   // Agents read it too: it is what they decide on, and what the gate will hold them to.
-  app.get("/hcps/:id/state", { schema: { tags: ["data"], params: z.strictObject({ id: z.string().min(1).max(200) }), operationId: "getHcpState", summary: "What Steward knows about an HCP's recent activity", response: responses({ 200: ok(HcpStateResponse, "The HCP's state now") }, 400, 401, 404) } }, async (req) => {
-    callerOf(req);
+  // An agent's view is filtered by its markets and its purposes' data use (src/hcps/context.ts).
+  app.get("/hcps/:id/state", { schema: { tags: ["data"], params: z.strictObject({ id: z.string().min(1).max(200) }), operationId: "getHcpState", summary: "What Steward knows about an HCP's recent activity (an agent sees only what its markets and data use allow)", response: responses({ 200: ok(HcpStateResponse, "The HCP's state now") }, 400, 401, 403, 404) } }, async (req) => {
+    const caller = callerOf(req);
+    if (caller.kind === "agent") return { state: (await agentContext(ctx, caller.id, req.params.id)).state };
     const now = ctx.clock.now();
-    const state = await readHcpState(ctx.store.db, req.params.id, now);
+    const id = await resolveHcpId(ctx.store.db, req.params.id);
+    const state = await readHcpState(ctx.store.db, id, now);
     if (state) return { state };
-    const hcp = await ctx.store.db.selectFrom("hcps").select("id").where("id", "=", req.params.id).executeTakeFirst();
+    const hcp = await ctx.store.db.selectFrom("hcps").select("id").where("id", "=", id).executeTakeFirst();
     if (!hcp) throw notFound("HCP", req.params.id);
     return { state: viewOf(emptyState(hcp.id, now.toISOString()), now.getTime()) };
   });

@@ -2,6 +2,7 @@
 // ledger, approved Cardiozan claims and assets, and some recent events — seeded through the services (so
 // every record is validated and audited like any other) into an empty store. Deterministic: the same
 // HCPs, consents and events every time, placed relative to the context's clock.
+import { npiCheckDigit } from "../hcps/npi.ts";
 import type { Context } from "../shared/context.ts";
 import type { Channel, Purpose, Role } from "../shared/vocabulary.ts";
 import type { Principal } from "../auth/principal.ts";
@@ -140,6 +141,8 @@ function makeHcps(country: CountryProfile, rng: Rng): DemoHcp[] {
       },
     };
     if (place.timezone) body.timezone = place.timezone;
+    const national = nationalIdentifier(country.market, i);
+    if (national) body.identifiers = [national];
     if (country.market === "US") {
       let npi: string;
       do npi = makeNpi(rng);
@@ -152,21 +155,23 @@ function makeHcps(country: CountryProfile, rng: Rng): DemoHcp[] {
   return out;
 }
 
-/** A US NPI: 9 digits starting with 1, then the Luhn check digit over the prefix 80840 + those 9. */
+/** A US NPI: 9 digits starting with 1, then the check digit (src/hcps/npi.ts). */
 function makeNpi(rng: Rng): string {
   let base = "1";
   for (let i = 0; i < 8; i++) base += String(rng.int(0, 9));
-  const digits = `80840${base}`;
-  let sum = 0;
-  for (let i = digits.length - 1, double = true; i >= 0; i--, double = !double) {
-    let d = Number(digits[i]);
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return base + String((10 - (sum % 10)) % 10);
+  return base + npiCheckDigit(base);
+}
+
+/**
+ * The national identifier of a German or French HCP, derived from its number (no draw from the demo's
+ * random stream, so every other value stays as it was): a LANR (9 digits: 6 for the physician, a check
+ * digit, 2 for the specialty group) or an RPPS number (11 digits starting with 10).
+ */
+function nationalIdentifier(market: DemoMarket, i: number): { scheme: string; value: string } | null {
+  const serial = String((i * 7919 + 104729) % 1_000_000).padStart(6, "0");
+  if (market === "DE") return { scheme: "lanr", value: `${serial}${[...serial].reduce((sum, d, k) => sum + Number(d) * (k % 2 ? 9 : 4), 0) % 10}01` };
+  if (market === "FR") return { scheme: "rpps", value: `10${String(i * 104729 % 1_000_000_000).padStart(9, "0")}` };
+  return null;
 }
 
 // --- consent --------------------------------------------------------------------------------------

@@ -162,7 +162,8 @@ export async function prepare(trx: Tx, claim: Claim, bundle: Bundle, now: Date, 
   if (!decision) return unreadable(`its decision ${row.decision_id} does not exist`);
   let proposal;
   try {
-    proposal = storedProposal(decision.proposal);
+    // The item's HCP, not the proposal's words for it: a merge moves the item to the survivor.
+    proposal = { ...storedProposal(decision.proposal), hcpId: row.hcp_id };
   } catch {
     return unreadable(`the proposal stored with decision ${row.decision_id} is not JSON`);
   }

@@ -59,7 +59,7 @@ describe("a proposal that every check lets through", () => {
 
   it("lists every check, in order, with what it relied on", () => {
     const v = run();
-    expect(v.checks.map((c) => c.check)).toEqual(["agent", "expiry", "hcp", "freshness", "consent", "content", "personalization", "authority", "contact"]);
+    expect(v.checks.map((c) => c.check)).toEqual(["agent", "expiry", "hcp", "evidence", "freshness", "consent", "content", "personalization", "authority", "contact"]);
     expect(v.checks.every((c) => c.status === "pass")).toBe(true);
     expect(check(v, "content").evidence).toEqual({ asset: { id: "asset-1", version: 3 }, claims: [{ id: "claim-1", version: 2 }] });
     expect(check(v, "consent").evidence).toMatchObject({ regime: "opt_out", channel: "email", purpose: "promotional" });

@@ -17,6 +17,7 @@ import { checkAuthority } from "./checks/authority.ts";
 import { checkConsent } from "./checks/consent.ts";
 import { checkContact } from "./checks/contact.ts";
 import { checkContent } from "./checks/content.ts";
+import { checkEvidence } from "./checks/evidence.ts";
 import { checkExpiry } from "./checks/expiry.ts";
 import { checkFreshness } from "./checks/freshness.ts";
 import { checkHcp } from "./checks/hcp.ts";
@@ -62,6 +63,7 @@ export function decide(proposal: Proposal, snapshot: Snapshot, bundle: Bundle, n
     checkAgent(input),
     checkExpiry(input, contact.firstAllowedAt),
     checkHcp(input),
+    checkEvidence(input),
     checkFreshness(input),
     checkConsent(input),
     checkContent(input),

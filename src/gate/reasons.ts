@@ -24,6 +24,8 @@ export const REASON_CODES = [
   "CONFLICT_LOST",
   "PROPOSAL_EXPIRED",
   "PERSONALIZATION_MISSING",
+  "EVIDENCE_INVALID",
+  "DATA_USE_NOT_PERMITTED",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

@@ -10,6 +10,7 @@ import { OUTCOMES } from "./verdict.ts";
 import { agentOnly } from "../server/guards.ts";
 import { ok, responses } from "../server/openapi.ts";
 import { BatchResponse, DecisionDetailResponse, DecisionListResponse, DecisionOut } from "./responses.ts";
+import { resolveHcpId } from "../hcps/resolve.ts";
 
 const tags = ["proposals"];
 const BatchSchema = z.strictObject({
@@ -69,6 +70,7 @@ export const proposalRoutes = (ctx: Context): FastifyPluginAsyncZod => async (ap
       if (q.agentId && q.agentId !== caller.id) throw forbidden("an agent may read only its own decisions");
       q.agentId = caller.id;
     }
+    if (q.hcpId) q.hcpId = await resolveHcpId(ctx.store.db, q.hcpId);
     return { decisions: await listDecisions(ctx.store.db, q) };
   });
 };

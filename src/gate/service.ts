@@ -21,6 +21,8 @@ import { lockAssetForSend } from "../content/read-model.ts";
 import { GroupCommit } from "../shared/group-commit.ts";
 import { outcomesByDecision, type DecisionOutcome } from "../data/outcomes.ts";
 import { lockHcps } from "../data/hcp-locks.ts";
+import { resolveHcpId, resolveHcpIds } from "../hcps/resolve.ts";
+import { lockAgentShared } from "../agents/locks.ts";
 
 /** What an agent gets back (API.md), plus enough to read it without another call. */
 export interface DecisionView {
@@ -84,7 +86,9 @@ export async function propose(ctx: Context, agentId: string, body: ProposalBody)
   const earlier = replay(await findByKey(ctx.store.db, agentId, body.idempotencyKey), hash);
   if (earlier) return earlier;
   const bundle = await ctx.governance.refresh(ctx.store.db);
-  const job: ProposalJob = { proposal: toProposal(agentId, body), hash, bundle, receivedAt };
+  // `scheme:value` and merged ids name the HCP they resolve to; the decision is that HCP's.
+  const hcpId = await resolveHcpId(ctx.store.db, body.hcpId);
+  const job: ProposalJob = { proposal: { ...toProposal(agentId, body), hcpId }, hash, bundle, receivedAt };
   try {
     // SQLite has one writer and pays one fsync per commit: proposals arriving together share a commit.
     // PostgreSQL runs them in parallel, each under its HCP's lock.
@@ -168,11 +172,13 @@ export async function proposeBatch(ctx: Context, actor: string, items: readonly 
   const receivedAt = ctx.clock.now();
   const bundle = await ctx.governance.refresh(ctx.store.db);
   const results: DecisionView[] = new Array(items.length);
+  const resolved = await resolveHcpIds(ctx.store.db, items.map((it) => it.body.hcpId));
+  const hcpOf = (i: number) => resolved.get(items[i]!.body.hcpId)!;
   const byHcp = new Map<string, number[]>();
-  items.forEach((item, i) => {
-    const mine = byHcp.get(item.body.hcpId);
+  items.forEach((_, i) => {
+    const mine = byHcp.get(hcpOf(i));
     if (mine) mine.push(i);
-    else byHcp.set(item.body.hcpId, [i]);
+    else byHcp.set(hcpOf(i), [i]);
   });
   const hcpIds = [...byHcp.keys()].sort();
 
@@ -180,6 +186,8 @@ export async function proposeBatch(ctx: Context, actor: string, items: readonly 
     // Every HCP's lock first (one order for every locker: no deadlock), then their rows and ledgers
     // in a few reads: under the locks nothing else can change them before this batch commits.
     await lockHcps(ctx.store, w.trx, hcpIds);
+    // Every agent's lock up front, in one order (a global halt takes them in the same order).
+    await lockAgentShared(ctx.store, w.trx, items.map((it) => it.agentId));
     const reads = new TransactionReads();
     await reads.preloadHcps(w.trx, hcpIds);
     const priorities = new Map<string, number>();
@@ -197,7 +205,7 @@ export async function proposeBatch(ctx: Context, actor: string, items: readonly 
         const { agentId, body } = items[index]!;
         const hash = requestHash(body);
         const earlier = replay(await findByKey(w.trx, agentId, body.idempotencyKey), hash);
-        results[index] = earlier ?? (await decideAndRecord(ctx, w, toProposal(agentId, body), hash, bundle, rivals, receivedAt, reads));
+        results[index] = earlier ?? (await decideAndRecord(ctx, w, { ...toProposal(agentId, body), hcpId }, hash, bundle, rivals, receivedAt, reads));
       }
     }
   });
@@ -207,6 +215,8 @@ export async function proposeBatch(ctx: Context, actor: string, items: readonly 
 async function decideAndRecord(ctx: Context, w: Write, proposal: Proposal, hash: string, bundle: Bundle, rivals: Touch[], receivedAt: Date, reads: TransactionReads): Promise<DecisionView> {
   // A claim withdrawal racing this decision either commits first and is seen, or waits and then cancels it.
   if (proposal.assetId) await lockAssetForSend(ctx.store, w.trx, proposal.assetId);
+  // Held until commit, before the agent's status is read: a pause or halt is before this decision or after it.
+  await lockAgentShared(ctx.store, w.trx, [proposal.agentId]);
   const now = ctx.clock.now();
   const snapshot = await loadSnapshot(w.trx, proposal, bundle, now, { reads });
   let verdict = decide(proposal, snapshot, bundle, now);

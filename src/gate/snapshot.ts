@@ -73,6 +73,8 @@ export interface EventTime {
   id: string;
   source: string;
   occurredAt: number;
+  /** The HCP the event is about (after merges: the survivor). Absent in hand-made snapshots: the proposal's. */
+  hcpId?: string;
 }
 
 export interface Snapshot {

@@ -10,13 +10,14 @@ import { parseJson } from "../shared/json.ts";
 import { consentHistories, consentHistory, consentsInForce, hcpRows, type ConsentRecord, type HcpRow } from "../hcps/registry.ts";
 import { loadAssetView } from "../content/read-model.ts";
 import { prepared } from "../store/prepared.ts";
+import { usableRequiredSources } from "./checks/freshness.ts";
 
 const agentById = prepared((db, p: { id: string }) => db.selectFrom("agents").selectAll().where("id", "=", p.id));
 const hcpById = prepared((db, p: { id: string }) => db.selectFrom("hcps").selectAll().where("id", "=", p.id));
 const touchesAround = prepared((db, p: { hcpId: string; from: string; to: string }) =>
   db.selectFrom("touches").select(["at", "channel", "exempt", "decision_id", "agent_id"])
     .where("hcp_id", "=", p.hcpId).where("cancelled", "=", 0).where("at", ">", p.from).where("at", "<", p.to));
-const eventById = prepared((db, p: { id: string }) => db.selectFrom("events").select(["id", "source", "occurred_at"]).where("id", "=", p.id));
+const eventById = prepared((db, p: { id: string }) => db.selectFrom("events").select(["id", "source", "occurred_at", "hcp_id"]).where("id", "=", p.id));
 const insertTouch = prepared((db, p: { decisionId: string; hcpId: string; agentId: string; channel: string; at: string; exempt: number }) =>
   db.insertInto("touches").values({ decision_id: p.decisionId, hcp_id: p.hcpId, agent_id: p.agentId, channel: p.channel, at: p.at, exempt: p.exempt, cancelled: 0 }));
 const insertOutbox = prepared((db, p: { id: string; decisionId: string; agentId: string; hcpId: string; channel: string; action: string; assetId: string | null; payload: string; availableAt: string; createdAt: string }) =>
@@ -106,7 +107,7 @@ export async function loadSnapshot(trx: Tx, proposal: Proposal, bundle: Bundle, 
     touches = rows
       .filter((t) => t.decision_id !== options.asOf?.excludeDecisionId)
       .map((t) => ({ at: Date.parse(t.at), channel: t.channel as Channel, exempt: t.exempt === 1, decisionId: t.decision_id, agentId: t.agent_id }));
-    const sources = bundle.freshness.requires[proposal.action];
+    const sources = usableRequiredSources(bundle, proposal, hcpRow.market);
     if (sources && sources.length > 0 && proposal.evidence.length === 0) {
       const newest = await trx.selectFrom("events").select(["source", (eb) => eb.fn.max("occurred_at").as("newest")])
         .where("hcp_id", "=", hcpRow.id).where("source", "in", [...sources]).groupBy("source").execute();
@@ -119,8 +120,8 @@ export async function loadSnapshot(trx: Tx, proposal: Proposal, bundle: Bundle, 
   if (full && proposal.evidence.length > 0) {
     const rows = proposal.evidence.length === 1
       ? await eventById.all(trx, { id: proposal.evidence[0]! })
-      : await trx.selectFrom("events").select(["id", "source", "occurred_at"]).where("id", "in", [...proposal.evidence]).execute();
-    evidence = rows.map((e) => ({ id: e.id, source: e.source, occurredAt: Date.parse(e.occurred_at) }));
+      : await trx.selectFrom("events").select(["id", "source", "occurred_at", "hcp_id"]).where("id", "in", [...proposal.evidence]).execute();
+    evidence = rows.map((e) => ({ id: e.id, source: e.source, occurredAt: Date.parse(e.occurred_at), hcpId: e.hcp_id }));
     const found = new Set(rows.map((e) => e.id));
     missingEvidence = proposal.evidence.filter((id) => !found.has(id));
   }

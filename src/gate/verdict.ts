@@ -3,7 +3,7 @@
 import type { Channel, ReviewerRole } from "../shared/vocabulary.ts";
 import type { Reason } from "./reasons.ts";
 
-export type CheckName = "agent" | "expiry" | "hcp" | "freshness" | "consent" | "content" | "personalization" | "authority" | "contact";
+export type CheckName = "agent" | "expiry" | "hcp" | "evidence" | "freshness" | "consent" | "content" | "personalization" | "authority" | "contact";
 
 export interface CheckResult {
   check: CheckName;

@@ -2,6 +2,7 @@
 // (load.ts), so a Bundle value is always one whose conditions compiled and type-checked.
 import type { ActionType, Channel, Market, Purpose, ReviewerRole } from "../shared/vocabulary.ts";
 import type { ContentPolicy } from "./content-policy.ts";
+import type { DataUsePolicy } from "./data-use.ts";
 
 export type AuthorityOutcome = "autonomous" | "confirm" | "forbidden";
 
@@ -112,6 +113,8 @@ export interface Bundle {
   tests: readonly BundleTestCase[];
   /** content.yaml: the rules MLR pre-review checks apply; absent when the bundle has none (defaults apply). */
   content?: ContentPolicy;
+  /** data.yaml: which event sources may serve which purposes, per market; absent: everything everywhere (dataUseOf). */
+  dataUse?: DataUsePolicy;
   /** The source files as loaded, so the active bundle can be stored, shown and re-loaded. */
   files: Readonly<Record<string, string>>;
 }

@@ -31,6 +31,7 @@ import {
 } from "./schema.ts";
 import { MarketSchema } from "../shared/vocabulary.ts";
 import { ContentFileSchema, marketsNamedIn, toContentPolicy } from "./content-policy.ts";
+import { DataFileSchema, marketsNamedInDataFile, toDataUsePolicy } from "./data-use.ts";
 import { formatPath, parseSource, placeInScalar, placeOf, type Path, type Place, type SourceFile } from "./source.ts";
 
 export type BundleLoad = { ok: true; bundle: Bundle } | { ok: false; errors: BundleError[] };
@@ -40,8 +41,9 @@ export const CONTACT_FILE = "contact.yaml";
 export const MARKETS_FILE = "markets.yaml";
 export const FRESHNESS_FILE = "freshness.yaml";
 export const CONTENT_FILE = "content.yaml";
+export const DATA_FILE = "data.yaml";
 const REQUIRED_FILES = [AUTHORITY_FILE, CONTACT_FILE, MARKETS_FILE] as const;
-const TOP_LEVEL_FILES: readonly string[] = [...REQUIRED_FILES, FRESHNESS_FILE, CONTENT_FILE];
+const TOP_LEVEL_FILES: readonly string[] = [...REQUIRED_FILES, FRESHNESS_FILE, CONTENT_FILE, DATA_FILE];
 const TESTS_DIR = "tests";
 const TEST_FILE = /^tests\/[^/]+\.yaml$/;
 
@@ -67,10 +69,14 @@ export function loadBundle(files: Readonly<Record<string, string>>): BundleLoad 
   const freshness = check(files, FRESHNESS_FILE, FreshnessSchema, errors);
   const tests = testFileNames(files).map((name) => check(files, name, TestsSchema, errors));
   const content = check(files, CONTENT_FILE, ContentFileSchema, errors);
+  const data = check(files, DATA_FILE, DataFileSchema, errors);
 
   errors.push(...crossFileErrors(authority, markets, tests));
   if (content && markets && isRecord(markets.raw)) {
     errors.push(...unknownMarkets(content.source, marketsNamedIn(content.raw), new Set(Object.keys(markets.raw))));
+  }
+  if (data && markets && isRecord(markets.raw)) {
+    errors.push(...unknownMarkets(data.source, marketsNamedInDataFile(data.raw), new Set(Object.keys(markets.raw))));
   }
 
   if (errors.length > 0 || !authority?.value || !contact?.value || !markets?.value) {
@@ -86,6 +92,7 @@ export function loadBundle(files: Readonly<Record<string, string>>): BundleLoad 
       freshness: toFreshnessPolicy(freshness?.value ?? null),
       tests: tests.flatMap((file) => (file?.value ? toTestCases(file.source.name, file.value) : [])),
       ...(content?.value ? { content: toContentPolicy(content.value) } : {}),
+      ...(data?.value ? { dataUse: toDataUsePolicy(data.value) } : {}),
       files: Object.freeze({ ...files }),
     },
   };

@@ -1,3 +1,4 @@
+import { dataUseOf } from "./data-use.ts";
 import { z } from "zod";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { write, type Context } from "../shared/context.ts";
@@ -44,6 +45,7 @@ export function describeBundle(bundle: Bundle) {
     contact: bundle.contact,
     markets: bundle.markets,
     freshness: bundle.freshness,
+    dataUse: dataUseOf(bundle),
     files: bundle.files,
   };
 }

@@ -42,3 +42,8 @@ export const HcpDetailResponse = z.object({
   })),
   freshness: z.array(z.object({ source: z.string(), newestEventAt: z.string(), ageSeconds: z.number() })),
 });
+
+export const HcpSearchResponse = z.object({ hcps: z.array(HcpOut) });
+export const MergeResponse = z.object({ hcp: HcpOut, cancelled: z.number().int().describe("Pending sends of the merged records the re-check cancelled") });
+/** What an agent key reads of an HCP: filtered by its markets and its purposes' data use (src/hcps/context.ts). */
+export const AgentHcpContextResponse = z.looseObject({ hcp: z.looseObject({ id: z.string() }) }).meta({ id: "AgentHcpContext" });

@@ -4,11 +4,13 @@ import type { Context } from "../shared/context.ts";
 import { callerOf } from "../server/app.ts";
 import { actorOf, requireRole, requireUser } from "../auth/principal.ts";
 import { ChannelSchema } from "../shared/vocabulary.ts";
-import { ConsentBodySchema, consentHistory, consentsInForce, getHcp, HcpBodySchema, HcpIdSchema, putHcp, recordConsent } from "./registry.ts";
+import { ConsentBodySchema, consentHistory, consentsInForce, getHcp, HcpBodySchema, HcpIdSchema, putHcp, recordConsent, searchHcps } from "./registry.ts";
 import { hcpDataFreshness, recentTouches } from "./read-model.ts";
-import { allow } from "../server/guards.ts";
+import { allow, reader } from "../server/guards.ts";
 import { ok, responses } from "../server/openapi.ts";
-import { ConsentResponse, HcpDetailResponse, HcpResponse } from "./responses.ts";
+import { AgentHcpContextResponse, ConsentResponse, HcpDetailResponse, HcpResponse, HcpSearchResponse, MergeResponse } from "./responses.ts";
+import { MergeBodySchema, mergeHcps } from "./merge.ts";
+import { agentContext } from "./context.ts";
 
 const tags = ["hcps"];
 
@@ -19,8 +21,17 @@ export const hcpRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) =>
     return reply.code(created ? 201 : 200).send({ hcp });
   });
 
-  app.get("/hcps/:id", { schema: { tags, params: z.strictObject({ id: z.string().min(1).max(200) }), operationId: "getHcp", summary: "Read an HCP with consents, recent touches and data freshness", response: responses({ 200: ok(HcpDetailResponse, "The HCP") }, 400, 401, 403, 404) } }, async (req) => {
+  // People look records up by id, name or identifier (the console's HCP page).
+  app.get("/hcps", { preValidation: reader, schema: { tags, querystring: z.strictObject({ q: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }), operationId: "searchHcps", summary: "Find HCPs by id, name or identifier", response: responses({ 200: ok(HcpSearchResponse, "Matching HCPs") }, 400, 401, 403) } }, async (req) => {
     requireUser(callerOf(req));
+    return { hcps: await searchHcps(ctx.store.db, req.query.q ?? "", req.query.limit) };
+  });
+
+  // An agent reads what hcpContextFor lets it (its markets, its purposes' data); a person reads all.
+  app.get("/hcps/:id", { schema: { tags, params: z.strictObject({ id: z.string().min(1).max(200) }), operationId: "getHcp", summary: "Read an HCP (by id, merged id or scheme:value) with consents, recent touches and data freshness; an agent reads its filtered context", response: responses({ 200: ok(z.union([HcpDetailResponse, AgentHcpContextResponse]), "The HCP, or what this agent may see of it") }, 400, 401, 403, 404) } }, async (req) => {
+    const caller = callerOf(req);
+    if (caller.kind === "agent") return agentContext(ctx, caller.id, req.params.id);
+    requireUser(caller);
     const hcp = await getHcp(ctx.store.db, req.params.id);
     const history = await consentHistory(ctx.store.db, hcp.id);
     return {
@@ -30,6 +41,11 @@ export const hcpRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) =>
       recentTouches: await recentTouches(ctx.store.db, hcp.id, 20),
       freshness: await hcpDataFreshness(ctx.store.db, hcp.id, ctx.clock.now()),
     };
+  });
+
+  app.post("/hcps/:id/merge", { preValidation: allow("mops"), schema: { tags, params: z.strictObject({ id: z.string().min(1).max(200) }), body: MergeBodySchema, operationId: "mergeHcps", summary: "Merge duplicate HCP records into this one (consents, touches, events, reviews move; old ids resolve here)", response: responses({ 200: ok(MergeResponse, "The surviving HCP and the pending sends the merge cancelled") }, 400, 401, 403, 404, 409, 422) } }, async (req) => {
+    const user = requireRole(callerOf(req), "mops");
+    return mergeHcps(ctx, actorOf(user), req.params.id, req.body);
   });
 
   app.put("/hcps/:id/consents/:channel", {

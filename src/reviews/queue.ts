@@ -1,5 +1,6 @@
 // Human review: a pending_review decision waits here for the roles the authority matrix named.
 // Approval re-decides at that moment (consent may have been revoked, a claim withdrawn, a cap filled).
+import { lockAgentShared } from "../agents/locks.ts";
 import type { Context, Write } from "../shared/context.ts";
 import { write } from "../shared/context.ts";
 import { AppError, conflict, forbidden, notFound } from "../shared/errors.ts";
@@ -118,7 +119,11 @@ export async function approveReview(ctx: Context, user: Extract<Principal, { kin
   const signature = await sign(ctx.store.db, user.id, input, ctx.clock.now(), "approved");
   return write(ctx, actorOf(user), async (w) => {
     await lockHcp(ctx.store, w.trx, before.hcpId);
+    // Like a proposal: a halt of the agent is before this approval or waits for it (and then cancels its send).
+    await lockAgentShared(ctx.store, w.trx, [before.agentId]);
     const review = toReview((await selectReview(w.trx, id))!);
+    // A merge moved the review to the survivor meanwhile: its contact history is the survivor's lock's.
+    if (review.hcpId !== before.hcpId) await lockHcp(ctx.store, w.trx, review.hcpId);
     const roles = assertSignable(user, review);
     await assertMayConfirm(w.trx, bundle, user, review);
     const { signed, content } = await contentToSign(w.trx, review);
@@ -131,7 +136,7 @@ export async function approveReview(ctx: Context, user: Extract<Principal, { kin
       return { review: { ...review, signatures, awaiting, content }, decision: null };
     }
     const decisionRow = await w.trx.selectFrom("decisions").selectAll().where("id", "=", review.decisionId).executeTakeFirstOrThrow();
-    const proposal = reviveProposal(decisionRow.proposal);
+    const proposal = { ...reviveProposal(decisionRow.proposal), hcpId: decisionRow.hcp_id };
     if (proposal.assetId) await lockAssetForSend(ctx.store, w.trx, proposal.assetId);
     const now = ctx.clock.now();
     const snapshot = await loadSnapshot(w.trx, proposal, bundle, now);
@@ -159,6 +164,8 @@ export async function rejectReview(ctx: Context, user: Extract<Principal, { kind
   const signature = await sign(ctx.store.db, user.id, input, ctx.clock.now(), "rejected");
   return write(ctx, actorOf(user), async (w) => {
     const review = toReview((await selectReview(w.trx, id))!);
+    // A merge moved the review to the survivor meanwhile: its contact history is the survivor's lock's.
+    if (review.hcpId !== before.hcpId) await lockHcp(ctx.store, w.trx, review.hcpId);
     const roles = assertSignable(user, review);
     // A rejection records what it refused, as an approval records what it approved.
     const { signed } = await contentToSign(w.trx, review, false);

@@ -196,6 +196,10 @@ export class StewardClient {
   haltAll(reason: string): Promise<T.GlobalHalt> {
     return this.post("/v1/halt", { reason }, "always");
   }
+  /** Ends the standing global halt (admin); the agents it stopped get their status from before it. */
+  resumeAll(reason: string): Promise<T.PortfolioResume> {
+    return this.post("/v1/resume", { reason }, "unsent");
+  }
   async listNotices(agentId: string, query: T.NoticeQuery = {}): Promise<T.ContentNotice[]> {
     return (await this.get<{ notices: T.ContentNotice[] }>(`/v1/agents/${enc(agentId)}/notices`, { ...query })).notices;
   }
@@ -210,7 +214,15 @@ export class StewardClient {
   getHcp(id: string): Promise<T.HcpProfile> {
     return this.get(`/v1/hcps/${enc(id)}`);
   }
-  /** The HCP's current state as the gate sees it (agents may read it). */
+  /** Merges records of one person into `survivorId` (mops); the merged ids keep naming it. */
+  mergeHcps(survivorId: string, body: T.MergeBody): Promise<T.MergeResult> {
+    return this.post(`/v1/hcps/${enc(survivorId)}/merge`, body, "unsent");
+  }
+  /** What this agent may see about an HCP (its markets only; filtered by data.yaml for its purposes). */
+  getHcpContext(id: string): Promise<T.HcpContext> {
+    return this.get(`/v1/hcps/${enc(id)}`);
+  }
+  /** The HCP's current state as the gate sees it (agents may read it, filtered for them). */
   async getHcpState(id: string): Promise<T.HcpStateView> {
     return (await this.get<{ state: T.HcpStateView }>(`/v1/hcps/${enc(id)}/state`)).state;
   }

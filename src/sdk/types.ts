@@ -7,7 +7,9 @@ import type { ItemMessage } from "../dispatch/read-model.ts";
 import type { ApprovedRef } from "../dispatch/compose.ts";
 import type { PersonalizationToken } from "../content/personalization.ts";
 import type { DecisionQuery, DecisionView, getDecision } from "../gate/service.ts";
-import type { NewAgentSchema, StatusChange, Agent, haltAll, registerAgent } from "../agents/portfolio.ts";
+import type { NewAgentSchema, StatusChange, Agent, haltAll, registerAgent, resumeAll } from "../agents/portfolio.ts";
+import type { MergeBodySchema, MergeResult } from "../hcps/merge.ts";
+import type { HcpContext } from "../hcps/context.ts";
 import type { ConsentBodySchema, ConsentRecord, Hcp, HcpBodySchema, consentsInForce } from "../hcps/registry.ts";
 import type { hcpDataFreshness, recentTouches } from "../hcps/read-model.ts";
 import type { EventSchema, IngestResult } from "../data/events.ts";
@@ -56,6 +58,7 @@ export type NewAgent = z.input<typeof NewAgentSchema>;
 export type { Agent, StatusChange };
 export type AgentRegistration = Awaited<ReturnType<typeof registerAgent>>;
 export type GlobalHalt = Awaited<ReturnType<typeof haltAll>>;
+export type PortfolioResume = Awaited<ReturnType<typeof resumeAll>>;
 
 // ---- people
 export type NewUser = z.input<typeof NewUserSchema>;
@@ -71,6 +74,8 @@ export type HcpBody = z.input<typeof HcpBodySchema>;
 export type ConsentBody = z.input<typeof ConsentBodySchema>;
 export type { Hcp, ConsentRecord, HcpStateView, IngestResult, LatencyReport };
 export type HcpEvent = z.input<typeof EventSchema>;
+export type MergeBody = z.input<typeof MergeBodySchema>;
+export type { MergeResult, HcpContext };
 export interface HcpProfile {
   hcp: Hcp;
   consents: (ReturnType<typeof consentsInForce>[number] & { capturedAt: string })[];

@@ -5,6 +5,8 @@ import type { DataTables } from "../data/tables.ts";
 import type { DispatchTables } from "../dispatch/tables.ts";
 import type { ContentTables } from "../content/tables.ts";
 import type { AuthTables } from "../auth/tables.ts";
+import type { HcpTables } from "../hcps/tables.ts";
+import type { AgentTables } from "../agents/tables.ts";
 
 export interface AgentsTable {
   id: string;
@@ -233,7 +235,7 @@ export interface SettingsTable {
   value: string;
 }
 
-export interface Database extends DataTables, DispatchTables, ContentTables, AuthTables {
+export interface Database extends DataTables, DispatchTables, ContentTables, AuthTables, HcpTables, AgentTables {
   agents: AgentsTable;
   users: UsersTable;
   tokens: TokensTable;

@@ -15,6 +15,7 @@ import { DecisionPage } from "./pages/Decision.tsx";
 import { ContentPage } from "./pages/Content.tsx";
 import { GovernancePage } from "./pages/Governance.tsx";
 import { AuditPage } from "./pages/Audit.tsx";
+import { HcpsPage } from "./pages/Hcps.tsx";
 
 // The charts carry recharts; they load with the page that draws them.
 const DataPage = lazy(() => import("./pages/Data.tsx").then((m) => ({ default: m.DataPage })));
@@ -32,6 +33,7 @@ const PAGES: PageDef[] = [
   { path: "/reviews", label: "Reviews", roles: [...REVIEWER_ROLES], component: ReviewsPage },
   { path: "/decisions", label: "Decisions", roles: [], component: DecisionsPage },
   { path: "/content", label: "Content", roles: [], component: ContentPage },
+  { path: "/hcps", label: "HCPs", roles: [], component: HcpsPage },
   { path: "/data", label: "Data and metrics", roles: [], component: DataPage },
   { path: "/governance", label: "Governance", roles: [], component: GovernancePage },
   { path: "/audit", label: "Audit", roles: ["auditor"], component: AuditPage },

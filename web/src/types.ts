@@ -19,6 +19,7 @@ export const REASON_CODES = [
   "CONTENT_REQUIRED", "CONTENT_NOT_APPROVED", "CONTENT_EXPIRED", "CONTENT_CLAIM_WITHDRAWN", "CONTENT_MARKET_MISMATCH", "CONTENT_CHANNEL_MISMATCH",
   "AUTHORITY_AUTONOMOUS", "AUTHORITY_CONFIRM", "AUTHORITY_FORBIDDEN",
   "CAP_EXCEEDED", "MIN_GAP", "QUIET_HOURS", "CONFLICT_LOST", "PROPOSAL_EXPIRED", "PERSONALIZATION_MISSING",
+  "EVIDENCE_INVALID", "DATA_USE_NOT_PERMITTED",
 ] as const;
 
 export type AgentStatus = "active" | "paused" | "halted";
@@ -351,4 +352,6 @@ export interface LatencyReport {
   actions: ActionSupport[];
   unsupported: string[];
   atRisk: string[];
+  /** data.yaml: per source (`*`: any other), per market, the purposes that may use it (absent on older servers). */
+  dataUse?: { source: string; byMarket: Record<string, string[]> }[];
 }

@@ -9,6 +9,7 @@ import { m005_decision_timing } from "./005-decision-timing.ts";
 import { m006_sessions } from "./006-sessions.ts";
 import { m007_render } from "./007-render.ts";
 import { m008_first_use } from "./008-first-use.ts";
+import { m011_identity } from "./011-identity.ts";
 
 export const migrations: Record<string, Migration> = {
   "001_gate": m001_gate,
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   "006_sessions": m006_sessions,
   "007_render": m007_render,
   "008_first_use": m008_first_use,
+  "011_identity": m011_identity,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -186,6 +186,13 @@ export function DataPage() {
               )}
             </ChartCard>
           </Grid.Col>
+          {latency.data?.dataUse ? (
+            <Grid.Col span={12}>
+              <ChartCard title="Which data may feed which purpose" note="The bundle's data.yaml: per event source and market, the purposes a decision (and an agent's view of an HCP) may use it for.">
+                <DataUseMap rows={latency.data.dataUse} />
+              </ChartCard>
+            </Grid.Col>
+          ) : null}
         </Grid>
       )}
     </>
@@ -303,6 +310,34 @@ function InsightToAction({ offered, metrics, loading }: { offered: Set<string> |
         {total && total.count > 0 && total.p50 !== null ? ` End to end (insight → sent): median ${formatDuration(total.p50 * 1000)} over ${total.count}.` : ""}
       </Text>
     </>
+  );
+}
+
+function DataUseMap({ rows }: { rows: NonNullable<LatencyReport["dataUse"]> }) {
+  const markets = Object.keys(rows[0]?.byMarket ?? {});
+  return (
+    <Table striped withTableBorder aria-label="Data use per source and market">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Source</Table.Th>
+          {markets.map((mk) => <Table.Th key={mk}>{mk}</Table.Th>)}
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {rows.map((r) => (
+          <Table.Tr key={r.source}>
+            <Table.Td><Code>{r.source === "*" ? "any other source" : r.source}</Code></Table.Td>
+            {markets.map((mk) => (
+              <Table.Td key={mk}>
+                {(r.byMarket[mk] ?? []).length === 0 ? <Text size="sm" c="dimmed">not used</Text> : (
+                  <Group gap={4}>{r.byMarket[mk]!.map((p) => <Badge key={p} size="sm" variant="light">{p}</Badge>)}</Group>
+                )}
+              </Table.Td>
+            ))}
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
   );
 }
 

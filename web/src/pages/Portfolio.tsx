@@ -23,7 +23,7 @@ const VERB: Record<Verb, { label: string; color: string; explain: string }> = {
   resume: { label: "Resume", color: "teal", explain: "The agent's proposals are decided again from the next one on." },
 };
 
-const PORTFOLIO_EVENTS = new Set(["agent.paused", "agent.halted", "agent.resumed", "portfolio.halted", "agent.registered"]);
+const PORTFOLIO_EVENTS = new Set(["agent.paused", "agent.halted", "agent.resumed", "portfolio.halted", "portfolio.resumed", "agent.registered"]);
 
 export function PortfolioPage() {
   const { api, session } = useSession();
@@ -32,6 +32,9 @@ export function PortfolioPage() {
   const canAudit = hasRole(session.user, "auditor");
   const [pending, setPending] = useState<{ verb: Verb; agent: PortfolioAgent } | null>(null);
   const [haltAll, setHaltAll] = useState(false);
+  const [resumeAll, setResumeAll] = useState(false);
+  const standing = useApi<{ halt: { id: string; reason: string; startedAt: string; startedBy: string } | null }>(api, "/v1/halt");
+  const isAdmin = hasRole(session.user, "admin");
   const [notice, setNotice] = useState<string | null>(null);
   const [changes, setChanges] = useState<AuditRecord[]>([]);
 
@@ -54,6 +57,7 @@ export function PortfolioPage() {
     const result = await api.post<{ halted: number; outboxCancelled: number; reviewsCancelled: number }>("/v1/halt", { reason });
     setNotice(`Global halt: ${result.halted} agent(s) halted, ${result.outboxCancelled} outbox item(s) and ${result.reviewsCancelled} review(s) cancelled.`);
     portfolio.reload();
+    standing.reload();
     await loadChanges();
   };
 
@@ -73,6 +77,16 @@ export function PortfolioPage() {
           )
         }
       />
+      {standing.data?.halt && (
+        <Alert color="red" mb="md" title="A global halt stands" role="alert">
+          <Group justify="space-between">
+            <Text size="sm">
+              Since {formatTime(standing.data.halt.startedAt)} by {standing.data.halt.startedBy}: {standing.data.halt.reason}. Agents registered meanwhile start halted.
+            </Text>
+            {isAdmin && <Button color="teal" onClick={() => setResumeAll(true)}>End the halt</Button>}
+          </Group>
+        </Alert>
+      )}
       {notice && (
         <Alert color="blue" mb="md" withCloseButton onClose={() => setNotice(null)} role="status" title="Done">
           {notice} {canAudit ? "The audit trail records it (below and on the Audit page)." : "The audit trail records it."}
@@ -159,6 +173,22 @@ export function PortfolioPage() {
           </Text>
         </ReasonDialog>
       )}
+      <ReasonDialog
+        opened={resumeAll}
+        title="End the global halt?"
+        confirmLabel="End the halt"
+        color="teal"
+        onClose={() => setResumeAll(false)}
+        onConfirm={async (reason) => {
+          const result = await api.post<{ resumed: string[] }>("/v1/resume", { reason });
+          setNotice(`Global halt ended: ${result.resumed.length} agent(s) it had stopped are back as they were. Agents halted for their own reasons stay halted.`);
+          portfolio.reload();
+          standing.reload();
+          await loadChanges();
+        }}
+      >
+        <Text size="sm">The agents this halt stopped get back the status they had before it.</Text>
+      </ReasonDialog>
       <ReasonDialog
         opened={haltAll}
         title="Halt every agent?"
