@@ -123,12 +123,15 @@ describe.each(ENGINES)("revision campaigns on %s", (engine) => {
   });
 
   it("shows the campaign's progress per market and channel, by campaign id or by claim", async () => {
+    // The medical reviewer who withdrew the claim authored the revisions, so another one signs them.
+    const created = await ok(m.admin.post("/v1/users", { username: "medical2", name: "Second Medical", roles: ["reviewer:medical"], password: PASSWORD }), 201);
+    const medical2 = m.admin.as(created.token);
     const byClaim = (await ok(m.users.auditor.get("/v1/content/revisions/clm-1"))).campaign;
     const byId = (await ok(m.users.auditor.get(`/v1/content/revisions/${byClaim.campaignId}`))).campaign;
     expect(byId).toEqual(byClaim);
     expect(byClaim).toMatchObject({ claimId: "clm-1", replacedBy: "clm-new", total: 6, byStage: { drafted: 1, in_review: 5, approved: 0, rejected: 0 } });
-    await ok(m.users.medical.post("/v1/assets/ast-us-web/approve", SIGN));
-    await ok(m.users.medical.post("/v1/assets/ast-de-web/reject", { reason: "needs a German reference", signature: { password: PASSWORD, meaning: "rejected" } }));
+    await ok(medical2.post("/v1/assets/ast-us-web/approve", SIGN));
+    await ok(medical2.post("/v1/assets/ast-de-web/reject", { reason: "needs a German reference", signature: { password: PASSWORD, meaning: "rejected" } }));
     const now = (await ok(m.users.auditor.get("/v1/content/revisions/clm-1"))).campaign;
     const row = (market: string, channel: string) => now.progress.find((p: any) => p.market === market && p.channel === channel);
     expect(row("US", "web")).toMatchObject({ total: 1, approved: 1 });

@@ -12,7 +12,8 @@ export interface Operation {
   pathParams: { name: string; schema: JsonSchema }[];
   queryParams: { name: string; schema: JsonSchema; required: boolean }[];
   body: JsonSchema | null;
-  responses: Record<string, { contentType: string; schema: JsonSchema } | null>;
+  /** Per status: each documented media type (the first is the default answer), or null for no body. */
+  responses: Record<string, { contentType: string; contentTypes: string[]; schema: JsonSchema } | null>;
 }
 
 /** The operations of an OpenAPI 3.1 document as @fastify/swagger writes it. */
@@ -24,7 +25,7 @@ export function operationsOf(document: JsonSchema): Operation[] {
       const responses: Operation["responses"] = {};
       for (const [status, r] of Object.entries<JsonSchema>(op.responses ?? {})) {
         const [contentType, media] = Object.entries<JsonSchema>(r.content ?? {})[0] ?? [];
-        responses[status] = contentType ? { contentType, schema: media!.schema } : null;
+        responses[status] = contentType ? { contentType, contentTypes: Object.keys(r.content), schema: media!.schema } : null;
       }
       ops.push({
         method: method.toUpperCase(),

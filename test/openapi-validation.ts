@@ -35,8 +35,9 @@ export function responseValidator(document: JsonSchema) {
       return errorBodyProblem(text);
     }
     if (documented === null) return text === "" ? null : `expected no body, got ${text.slice(0, 120)}`;
-    if (!contentType.startsWith(documented.contentType)) return `content-type ${contentType}, documented ${documented.contentType}`;
-    if (!documented.contentType.includes("json")) return typeof text === "string" && text.length > 0 ? null : "empty body";
+    const media = documented.contentTypes.find((t) => contentType.startsWith(t));
+    if (!media) return `content-type ${contentType}, documented ${documented.contentTypes.join(" or ")}`;
+    if (!media.includes("json")) return typeof text === "string" && text.length > 0 ? null : "empty body";
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -44,9 +45,11 @@ export function responseValidator(document: JsonSchema) {
       return `not JSON: ${text.slice(0, 120)}`;
     }
     const method = op.method.toLowerCase();
-    const validate = validatorAt(pointer("paths", op.path, method, "responses", String(status), "content", documented.contentType, "schema"));
+    const validate = validatorAt(pointer("paths", op.path, method, "responses", String(status), "content", media, "schema"));
     if (validate(body)) return null;
-    return `body does not match the documented schema: ${ajv.errorsText(validate.errors, { separator: "; " })} — ${text.slice(0, 200)}`;
+    // Name the undocumented property itself: "must NOT have additional properties" alone says not which.
+    const errors = (validate.errors ?? []).map((e) => (e.keyword === "additionalProperties" ? `${e.instancePath || "/"} has undocumented property "${(e.params as { additionalProperty: string }).additionalProperty}"` : `${e.instancePath} ${e.message}`));
+    return `body does not match the documented schema: ${errors.join("; ")} — ${text.slice(0, 200)}`;
   };
 
   function errorBodyProblem(text: string): string | null {

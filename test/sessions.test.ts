@@ -194,8 +194,10 @@ describe.each(ENGINES)("sessions and keys on %s", (engine) => {
   if (engine === "postgres") {
     it("counts failures across two servers on one database", async () => {
       forgetFailures();
+      // A second process on the same store shares its audit anchor (server mode: one anchor for every process).
       const dataDir = mkdtempSync(join(tmpdir(), "steward-second-"));
-      const second = await startSteward({ databaseUrl: server.location.databaseUrl, dataDir, clock, port: 0 });
+      const env = { ...process.env, STEWARD_AUDIT_ANCHOR_PATH: join(server.location.dataDir, "audit-head.json") };
+      const second = await startSteward({ databaseUrl: server.location.databaseUrl, dataDir, clock, port: 0, env });
       try {
         expect((await new Api(second.url, ADMIN_TOKEN).get("/v1/me")).status).toBe(200);
         for (let i = 0; i < PER_USERNAME.waitFrom; i++) {

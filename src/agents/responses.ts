@@ -22,6 +22,8 @@ export const RegisteredAgentResponse = z.object({ agent: AgentOut, apiKey: z.str
 export const AgentResponse = z.object({ agent: AgentOut });
 export const AgentListResponse = z.object({ agents: z.array(AgentOut) });
 export const StatusChangeResponse = z.object({ agent: AgentOut, outboxCancelled: z.number().int(), reviewsCancelled: z.number().int() });
-export const HaltAllResponse = z.object({ halted: z.number().int(), outboxCancelled: z.number().int(), reviewsCancelled: z.number().int() });
+export const HaltAllResponse = z.object({ halted: z.number().int(), outboxCancelled: z.number().int(), reviewsCancelled: z.number().int(), haltId: z.string().describe("The portfolio halt now standing; POST /v1/resume ends it") });
+export const HaltStatusResponse = z.object({ halt: z.object({ id: z.string(), reason: z.string(), startedAt: InstantOut, startedBy: z.string() }).nullable().describe("The global halt that stands, or null") });
+export const ResumeAllResponse = z.object({ resumed: z.array(z.string()).describe("The agents the halt had stopped, now active again"), haltId: z.string() });
 
 export const RotatedKeyResponse = z.object({ agentId: z.string(), apiKey: z.string().describe("The agent's new API key, shown once") });

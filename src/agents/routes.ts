@@ -8,7 +8,7 @@ import type { AgentStatus } from "../gate/snapshot.ts";
 import { allow, reader } from "../server/guards.ts";
 import { rotateAgentKey } from "../auth/credentials.ts";
 import { ok, responses } from "../server/openapi.ts";
-import { AgentListResponse, AgentResponse, HaltAllResponse, RegisteredAgentResponse, StatusChangeResponse, RotatedKeyResponse } from "./responses.ts";
+import { AgentListResponse, AgentResponse, HaltAllResponse, HaltStatusResponse, ResumeAllResponse, RegisteredAgentResponse, StatusChangeResponse, RotatedKeyResponse } from "./responses.ts";
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(200) });
 const tags = ["agents"];
@@ -49,13 +49,13 @@ export const agentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) 
     return haltAll(ctx, actorOf(user), req.body.reason);
   });
 
-  app.get("/halt", { preValidation: reader, schema: { tags } }, async (req) => {
+  app.get("/halt", { preValidation: reader, schema: { tags, operationId: "getPortfolioHalt", summary: "Whether a global halt stands", response: responses({ 200: ok(HaltStatusResponse, "The standing halt, or null") }, 401, 403) } }, async (req) => {
     requireUser(callerOf(req));
     return { halt: await currentHalt(ctx.store.db) };
   });
 
   // Ending the global halt is an administrator's decision, said explicitly.
-  app.post("/resume", { preValidation: allow("admin"), schema: { tags, body: StatusChangeSchema } }, async (req) => {
+  app.post("/resume", { preValidation: allow("admin"), schema: { tags, body: StatusChangeSchema, operationId: "resumeAllAgents", summary: "End the global halt: the agents it halted resume", response: responses({ 200: ok(ResumeAllResponse, "Who resumed") }, 401, 403, 409, 422) } }, async (req) => {
     const user = requireRole(callerOf(req), "admin");
     return resumeAll(ctx, actorOf(user), req.body.reason);
   });

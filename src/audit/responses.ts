@@ -18,10 +18,14 @@ export const AuditPageResponse = z.object({ records: z.array(AuditRecordOut), ne
 export const AuditVerificationResponse = z.object({
   ok: z.boolean(),
   entries: z.number().int(),
+  headSeq: z.number().int().describe("The newest record's seq (0 for an empty trail)"),
   headHash: z.string(),
+  acceptedBreaks: z.number().int().optional().describe("Breaks an operator accepted with `steward audit accept`"),
+  anchorState: z.enum(["not-kept", "missing", "unreadable", "unreachable", "anchored"]).describe("What the anchor held when read for this verification"),
+  tampering: z.string().optional().describe("What this process saw rewritten under it while running"),
   firstBadSeq: z.number().int().optional(),
   problem: z.string().optional(),
-  anchor: z.object({ seq: z.number().int(), hash: z.string(), at: InstantOut.optional().describe("When the anchor was written"), location: z.string() }).nullable().describe("The external anchor checked against, when one is kept"),
+  anchor: z.object({ seq: z.number().int(), hash: z.string(), at: InstantOut.optional().describe("When the anchor was written"), location: z.string() }).nullable().describe("The anchored pair checked against, when the anchor holds one"),
 });
 
 export const AuditHeadResponse = z.object({ seq: z.number().int(), hash: z.string().nullable() });

@@ -13,7 +13,11 @@ export const SignatureOut = z.object({
   meaning: z.enum(["approved", "rejected", "reviewed"]),
 }).meta({ id: "Signature", description: "An electronic signature as recorded: printed name, user id, time, meaning" });
 
-export const ReviewSignatureOut = SignatureOut.extend({ roles: z.array(ReviewerRoleOut) });
+export const ReviewSignatureOut = SignatureOut.extend({
+  roles: z.array(ReviewerRoleOut),
+  content: z.object({ hash: z.string(), approved: z.object({ assetId: z.string(), version: z.number().int(), hash: z.string() }).nullable() }).optional()
+    .describe("The content this signature covered: its hash, and for an asset the approved render it came from"),
+});
 
 const UserOut = z.object({ id: z.string(), username: z.string(), name: z.string(), roles: z.array(RoleSchema), createdAt: InstantOut });
 

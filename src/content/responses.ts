@@ -53,7 +53,9 @@ export const AssetOut = z.object({
   claims: z.array(z.string()),
   modules: z.array(z.object({ claimId: z.string(), version: z.number().int() })),
   checks: z.array(FindingOut).describe("Pre-review findings"),
-  rendered: z.string().describe("The final text: copy with modules placed, then the safety information"),
+  rendered: z.string().describe("The approved render: copy with modules and safety information placed, personalization tokens unfilled"),
+  claimSpans: z.array(z.object({ claimId: z.string(), start: z.number().int(), end: z.number().int(), kind: z.enum(["module", "restatement"]) }))
+    .describe("Where the render states a claim: placed modules and sentences of copy that restate one"),
   liveVersion: z.number().int().nullable().describe("The approved version in force, or null"),
   approvedFor: z.object({ market: MarketSchema, channel: ChannelSchema }).nullable(),
   blockedReason: z.string().nullable(),
@@ -65,7 +67,15 @@ export const ClaimVersionsResponse = z.object({ versions: z.array(ClaimOut) });
 export const AssetResponse = z.object({ asset: AssetOut });
 export const AssetListResponse = z.object({ assets: z.array(AssetOut) });
 export const AssetVersionsResponse = z.object({ versions: z.array(AssetOut) });
-export const RenderResponse = z.object({ id: z.string(), version: z.number().int(), subject: z.string().nullable(), text: z.string() });
+export const RenderResponse = z.object({
+  id: z.string(), version: z.number().int(), subject: z.string().nullable(),
+  text: z.string().describe("The approved render, personalization tokens unfilled"),
+  hash: z.string().describe("SHA-256 hex of the approved render (subject and text)"),
+  tokens: z.array(z.string()).describe("The personalization tokens the render uses"),
+  hcpId: z.string().optional(),
+  message: z.object({ subject: z.string().optional(), text: z.string() }).nullable().optional().describe("With ?hcpId=: the message that HCP would receive, or null when a token has no value"),
+  missing: z.array(z.string()).optional().describe("With ?hcpId=: the tokens with no value for that HCP"),
+});
 
 export const WithdrawalResponse = z.object({
   claim: ClaimOut,
@@ -76,7 +86,34 @@ export const WithdrawalResponse = z.object({
   reviewsCancelled: z.number().int(),
   agentsNotified: z.number().int(),
   assetIds: z.array(z.string()),
+  campaignId: z.string().optional().describe("With replacedBy: the revision campaign these new versions belong to"),
+  revisions: z.array(z.object({ assetId: z.string(), version: z.number().int(), market: MarketSchema, channel: ChannelSchema, status: z.string() })).optional()
+    .describe("With replacedBy: the new version of each blocked asset, with the successor claim in place"),
 });
+
+const StageCounts = { drafted: z.number().int(), in_review: z.number().int(), approved: z.number().int(), rejected: z.number().int(), superseded: z.number().int() };
+const Stage = z.enum(["drafted", "in_review", "approved", "rejected", "superseded"]);
+export const CampaignListResponse = z.object({
+  campaigns: z.array(z.object({ campaignId: z.string(), claimId: z.string(), replacedBy: z.string(), reason: z.string(), createdAt: InstantOut, total: z.number().int() })),
+});
+export const CampaignResponse = z.object({
+  campaign: z.object({
+    campaignId: z.string(), claimId: z.string(), replacedBy: z.string(), replacedByVersion: z.number().int(), reason: z.string(), createdAt: InstantOut, createdBy: z.string(),
+    total: z.number().int(),
+    byStage: z.object(StageCounts),
+    progress: z.array(z.object({ market: MarketSchema, channel: ChannelSchema, total: z.number().int(), ...StageCounts })),
+    items: z.array(z.object({ assetId: z.string(), version: z.number().int(), fromVersion: z.number().int(), market: MarketSchema, channel: ChannelSchema, stage: Stage, status: z.string() })),
+  }).meta({ id: "RevisionCampaign" }),
+});
+
+export const FirstUseOut = z.object({
+  assetId: z.string(), version: z.number().int(), title: z.string().nullable(), market: MarketSchema,
+  firstUsedAt: InstantOut, dueAt: InstantOut.describe("FDA: submission is due at the time of initial dissemination"), overdue: z.boolean(),
+  channels: z.array(z.string()), status: z.enum(["due", "submitted"]),
+  submittedAt: InstantOut.optional(), reference: z.string().optional(), submittedBy: z.unknown().optional(),
+}).meta({ id: "FirstUse" });
+export const FirstUseListResponse = z.object({ items: z.array(FirstUseOut) });
+export const FirstUseItemResponse = z.object({ item: FirstUseOut });
 
 export const NoticeListResponse = z.object({
   notices: z.array(z.object({ id: z.string(), agentId: z.string(), kind: z.string(), claimId: z.string(), createdAt: InstantOut, data: z.record(z.string(), z.unknown()) })),

@@ -26,7 +26,7 @@ import { INT32_MAX } from "../shared/int32.ts";
 import { ok, responses } from "../server/openapi.ts";
 import {
   AssetListResponse, AssetResponse, AssetVersionsResponse, ClaimListResponse, ClaimResponse, ClaimVersionsResponse, ContentMetricsResponse, NoticeListResponse,
-  RenderResponse, WithdrawalResponse,
+  RenderResponse, WithdrawalResponse, CampaignListResponse, CampaignResponse, FirstUseListResponse, FirstUseItemResponse,
 } from "./responses.ts";
 import { previewAsset } from "./preview.ts";
 import { FirstUseQuerySchema, FirstUseSubmissionSchema, firstUsesCsv, listFirstUses, markFirstUseSubmitted } from "./first-use.ts";
@@ -166,27 +166,27 @@ export const contentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app
   });
 
   // ---- revision campaigns (a withdrawal with a successor)
-  app.get("/content/revisions", { preValidation: reader, schema: { tags } }, async () => {
+  app.get("/content/revisions", { preValidation: reader, schema: { tags, operationId: "listRevisionCampaigns", summary: "Revision campaigns opened by withdrawals with a successor, newest first", response: responses({ 200: ok(CampaignListResponse, "The campaigns") }, 401, 403) } }, async () => {
     return { campaigns: await listCampaigns(ctx.store.db) };
   });
 
-  app.get("/content/revisions/:id", { preValidation: reader, schema: { tags, params: IdParams } }, async (req) => {
+  app.get("/content/revisions/:id", { preValidation: reader, schema: { tags, params: IdParams, operationId: "getRevisionCampaign", summary: "A revision campaign's progress per market and channel (by campaign id or by the withdrawn claim's id)", response: responses({ 200: ok(CampaignResponse, "The campaign") }, 401, 403, 404) } }, async (req) => {
     return { campaign: await campaignProgress(ctx.store.db, req.params.id, now()) };
   });
 
   // ---- first use (US, FDA Form 2253)
-  app.get("/content/first-use", { preValidation: allow(...FIRST_USE_READERS), schema: { tags, querystring: FirstUseQuerySchema } }, async (req, reply) => {
+  app.get("/content/first-use", { preValidation: allow(...FIRST_USE_READERS), schema: { tags, querystring: FirstUseQuerySchema, operationId: "listFirstUses", summary: "First uses of approved US asset versions (FDA Form 2253): due or submitted; ?format=csv for a spreadsheet", response: responses({ 200: { description: "The items (JSON), or CSV with ?format=csv", content: { "application/json": { schema: FirstUseListResponse }, "text/csv": { schema: z.string() } } } }, 401, 403) } }, async (req, reply) => {
     const items = await listFirstUses(ctx.store.db, req.query, now());
     if (req.query.format === "csv") return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="first-use.csv"').send(firstUsesCsv(items));
     return { items };
   });
 
-  app.get("/content/first-use.csv", { preValidation: allow(...FIRST_USE_READERS), schema: { tags, querystring: FirstUseQuerySchema.omit({ format: true }) } }, async (req, reply) => {
+  app.get("/content/first-use.csv", { preValidation: allow(...FIRST_USE_READERS), schema: { tags, querystring: FirstUseQuerySchema.omit({ format: true }), operationId: "exportFirstUsesCsv", summary: "First uses as CSV, one row per asset version", response: responses({ 200: { description: "CSV with a header row", content: { "text/csv": { schema: z.string() } } } }, 401, 403) } }, async (req, reply) => {
     const items = await listFirstUses(ctx.store.db, req.query, now());
     return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="first-use.csv"').send(firstUsesCsv(items));
   });
 
-  app.post("/content/first-use/:assetId/:version/submitted", { preValidation: allow("mops", "reviewer:regulatory"), schema: { tags, params: FirstUseParams, body: FirstUseBodySchema } }, async (req) => {
+  app.post("/content/first-use/:assetId/:version/submitted", { preValidation: allow("mops", "reviewer:regulatory"), schema: { tags, params: FirstUseParams, body: FirstUseBodySchema, operationId: "markFirstUseSubmitted", summary: "Record that a first use was submitted to FDA (Form 2253), with an electronic signature", response: responses({ 200: ok(FirstUseItemResponse, "The item, now submitted") }, 401, 403, 404, 409) } }, async (req) => {
     const user = requireRole(callerOf(req), "mops", "reviewer:regulatory");
     return { item: await markFirstUseSubmitted(ctx, user, req.params.assetId, req.params.version, req.body.reference, req.body.signature) };
   });

@@ -18,6 +18,8 @@ export const LatencyResponse = z.object({
   actions: z.array(z.looseObject({})).describe("What each action type requires, and whether the data supports it"),
   unsupported: z.array(z.string()),
   atRisk: z.array(z.string()),
+  dataUse: z.array(z.object({ source: z.string(), byMarket: z.record(z.string(), z.array(z.string())) }))
+    .describe("Per event source and market: the purposes that may use it as evidence (data.yaml)"),
 });
 
 const Mark = z.object({ at: z.string(), eventId: z.string(), type: z.string() });

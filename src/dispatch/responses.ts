@@ -20,6 +20,12 @@ export const OutboxItemOut = z.object({
   closedReason: z.string().nullable(),
   leaseOwner: z.string().nullable(),
   leaseUntil: NullableInstant,
+  message: z.object({ subject: z.string().optional(), text: z.string() }).nullable().optional()
+    .describe("The message as sent (or as it will be sent); null when a personalization token has no value or the action carries no text"),
+  messageHash: z.string().nullable().optional().describe("SHA-256 hex of message.text"),
+  approved: z.object({ assetId: z.string(), version: z.number().int(), hash: z.string() }).nullable().optional()
+    .describe("The approved asset version the message was rendered from, and the hash of its approved render"),
+  missing: z.array(z.string()).optional().describe("The personalization tokens without a value"),
 }).meta({ id: "OutboxItem" });
 
 export const OutboxListResponse = z.object({ items: z.array(OutboxItemOut) });

@@ -6,6 +6,8 @@ export const BundleOut = z.object({
   owner: z.string(),
   default: z.string(),
   rules: z.array(z.object({ id: z.string(), when: z.unknown(), if: z.string().nullable().describe("The CEL condition as written"), outcome: z.string(), reviewers: z.array(z.string()), reason: z.string().nullable() })),
+  review: z.object({ ownerMayConfirm: z.boolean(), distinctReviewers: z.boolean() }).describe("Separation of duties in force"),
+  dataUse: z.unknown().describe("Which event sources may be used as evidence for which purposes, per market (data.yaml)"),
   contact: z.looseObject({}).describe("The contact policy: caps, minimum gap, quiet hours, exempt purposes, arbitration"),
   markets: z.unknown().describe("Per-market settings"),
   freshness: z.unknown().describe("How fresh each source's data must be"),

@@ -10,6 +10,8 @@ export const HcpOut = z.object({
   market: MarketSchema,
   timezone: z.string().nullable().describe("The HCP's own zone; null means the market's"),
   npi: z.string().nullable(),
+  identifiers: z.array(z.object({ scheme: z.string(), value: z.string() })).describe("Identifiers by scheme (npi, onekey, lanr, rpps, …)"),
+  mergedFrom: z.array(z.string()).describe("Records merged into this one; their ids resolve here"),
   segment: z.string().nullable(),
   attributes: z.record(z.string(), z.unknown()),
   createdAt: InstantOut,
@@ -43,7 +45,7 @@ export const HcpDetailResponse = z.object({
   freshness: z.array(z.object({ source: z.string(), newestEventAt: z.string(), ageSeconds: z.number() })),
 });
 
-export const HcpSearchResponse = z.object({ hcps: z.array(HcpOut) });
+export const HcpSearchResponse = z.object({ hcps: z.array(z.object({ id: z.string(), name: z.string(), specialty: z.string(), market: MarketSchema, npi: z.string().nullable() })) });
 export const MergeResponse = z.object({ hcp: HcpOut, cancelled: z.number().int().describe("Pending sends of the merged records the re-check cancelled") });
 /** What an agent key reads of an HCP: filtered by its markets and its purposes' data use (src/hcps/context.ts). */
 export const AgentHcpContextResponse = z.looseObject({ hcp: z.looseObject({ id: z.string() }) }).meta({ id: "AgentHcpContext" });

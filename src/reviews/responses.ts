@@ -18,6 +18,8 @@ export const ReviewOut = z.object({
   signatures: z.array(ReviewSignatureOut),
   awaiting: z.array(ReviewerRoleOut).describe("Roles that have not signed yet"),
   reason: z.string().nullable(),
+  content: z.object({ text: z.string(), subject: z.string().optional(), hash: z.string().describe("SHA-256 hex the signature covers") }).nullable()
+    .optional().describe("What the reviewer signs: the action's own content, or the asset rendered for this HCP (on a single review's read)"),
 }).meta({ id: "Review" });
 
 export const ReviewListResponse = z.object({ reviews: z.array(ReviewOut) });

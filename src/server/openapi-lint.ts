@@ -25,7 +25,7 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
         await app.close();
       }
     } finally {
-      ctx.anchor.close();
+      await ctx.anchor.close();
       await ctx.store.close();
     }
   } finally {
