@@ -194,9 +194,10 @@ describe("the console", () => {
     await page.getByRole("option", { name: "AGENT_HALTED" }).click();
     await page.getByRole("button", { name: "Apply filters" }).click();
     await page.waitForURL(/agentId=rival/);
-    await expect.poll(() => page.locator("tr[data-decision]").count()).toBe(1);
+    // The halted agent's own attempt and the one its owner made on its behalf.
+    await expect.poll(() => page.locator("tr[data-decision]").count()).toBe(2);
     expect(new URL(page.url()).searchParams.get("reason")).toBe("AGENT_HALTED");
-    await page.getByTestId("decision-count").getByText("1 decision(s)").waitFor();
+    await page.getByTestId("decision-count").getByText("2 decision(s)").waitFor();
     await shot("07-decisions-filtered");
 
     await page.locator("tr[data-decision] a").first().click();
