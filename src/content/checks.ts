@@ -7,6 +7,7 @@ import type { ContentStatus } from "./lifecycle.ts";
 import type { Rendered } from "./render.ts";
 import { detectLanguage, primaryLanguage } from "./language.ts";
 import { findTerms, maskNonProse, numbers, sentences, similarity, type Sentence } from "./text.ts";
+import { withPromotionFindings, type PromotionCategory } from "./promotion/index.ts";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -26,6 +27,10 @@ export interface CheckFinding {
   /** The request field the finding is about, e.g. `claims[2]` or `subject`. */
   field?: string;
   claimId?: string;
+  /** The OPDP promotional-violation category the finding belongs to (docs/prereview.md). */
+  category?: PromotionCategory;
+  /** FREE_TEXT_CLAIM: how close (0–1) the sentence came to `claimId`, the closest approved claim. */
+  similarity?: number;
 }
 
 export interface CheckedClaim {
@@ -66,7 +71,7 @@ export const MATCH_THRESHOLD = 0.8;
 /** Claims this close are the ones a sentence draws on (their numbers may appear in it). */
 const DRAWS_ON = 0.5;
 /** How a head-to-head study shows in a citation. */
-const HEAD_TO_HEAD = /head[- ]to[- ]head|\bversus\b|\bvs\.?\s+(?!placebo)\p{L}|\bcompared (?:with|to)\s+(?!placebo)\p{L}|comparative (?:trial|study)/iu;
+export const HEAD_TO_HEAD = /head[- ]to[- ]head|\bversus\b|\bvs\.?\s+(?!placebo)\p{L}|\bcompared (?:with|to)\s+(?!placebo)\p{L}|comparative (?:trial|study)/iu;
 /** Words that make a sentence about the product a claim (efficacy, safety, outcome), in en, de, fr. */
 const CLAIM_WORD = /(?<![\p{L}])(lower|reduc|decreas|improv|effective|efficac|benefit|tolera|safe|risk|outcome|prevent|cure|work|superior|better|faster|stronger|senk|reduz|verbesser|wirks|verträg|sicher|risiko|réduit|réduct|baisse|amélior|effica|toléra)/iu;
 const NUMBER = /\d/;
@@ -95,14 +100,14 @@ export function requiredSafetyInfo(policy: ContentPolicy, product: string | null
 export function preReviewChecks(asset: CheckedAsset, claims: readonly CheckedClaim[], rules: CheckRules): CheckFinding[] {
   const byId = new Map(claims.map((c) => [c.id, c]));
   const modules = asset.modules.flatMap((m) => (byId.has(m.claimId) ? [byId.get(m.claimId)!] : []));
-  return [
+  return withPromotionFindings([
     ...moduleFindings(asset, byId),
     ...subjectFindings(asset, rules),
     ...copyFindings(asset, modules, rules),
     ...fairBalanceFindings(asset, modules, rules),
     ...channelFindings(asset),
     ...languageFindings(asset, rules),
-  ];
+  ], asset, claims, rules);
 }
 
 function moduleFindings(asset: CheckedAsset, byId: ReadonlyMap<string, CheckedClaim>): CheckFinding[] {

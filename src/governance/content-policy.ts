@@ -37,6 +37,13 @@ export interface ContentPolicy {
   products: Readonly<Record<string, ProductRule>>;
   channels: ChannelRules;
   review: Readonly<Record<"low" | "medium" | "high", readonly ReviewSlot[]>>;
+  /**
+   * Declared boilerplate per market (`default` applies to every market): sentences copy may carry that are
+   * neither a claim nor the ISI (unsubscribe footer, company address). An entry is a sentence, or a
+   * regular expression written `/…/`. Where a market has any, every other product-related sentence must
+   * restate an approved claim (FREE_TEXT_CLAIM otherwise).
+   */
+  boilerplate?: Readonly<Record<string, readonly string[]>>;
 }
 
 const MLR: ReviewSlot = ["reviewer:medical", "reviewer:legal", "reviewer:regulatory"];
@@ -83,7 +90,18 @@ export const ContentFileSchema = z.strictObject({
     }).optional(),
   }).optional(),
   review: z.strictObject({ low: Slots.optional(), medium: Slots.optional(), high: Slots.optional() }).optional(),
+  boilerplate: z.record(z.union([z.literal("default"), MarketSchema]), z.array(z.string().trim().min(1, "a boilerplate entry cannot be empty").refine(validPattern, "a /…/ entry must be a valid regular expression"))).optional(),
 });
+
+function validPattern(entry: string): boolean {
+  if (!(entry.length > 2 && entry.startsWith("/") && entry.endsWith("/"))) return true;
+  try {
+    new RegExp(entry.slice(1, -1), "iu");
+    return true;
+  } catch {
+    return false;
+  }
+}
 export type ContentFile = z.output<typeof ContentFileSchema>;
 
 export function toContentPolicy(file: ContentFile): ContentPolicy {
@@ -93,6 +111,7 @@ export function toContentPolicy(file: ContentFile): ContentPolicy {
     products: Object.fromEntries(Object.entries(file.products ?? {}).map(([name, p]) => [name.toLowerCase(), { names: p.names, indications: p.indications, isi: p.isi }])),
     channels: { email: file.channels?.email ?? d.channels.email },
     review: { low: file.review?.low ?? d.review.low, medium: file.review?.medium ?? d.review.medium, high: file.review?.high ?? d.review.high },
+    ...(file.boilerplate ? { boilerplate: file.boilerplate } : {}),
   };
 }
 
@@ -101,6 +120,7 @@ export function marketsNamedIn(raw: unknown): [(string | number)[], string][] {
   const out: [(string | number)[], string][] = [];
   if (!isRecord(raw)) return out;
   if (isRecord(raw.lexicon)) for (const key of Object.keys(raw.lexicon)) if (key !== "default") out.push([["lexicon", key], key]);
+  if (isRecord(raw.boilerplate)) for (const key of Object.keys(raw.boilerplate)) if (key !== "default") out.push([["boilerplate", key], key]);
   if (isRecord(raw.products)) {
     for (const [name, p] of Object.entries(raw.products)) {
       if (isRecord(p) && isRecord(p.isi)) for (const key of Object.keys(p.isi)) out.push([["products", name, "isi", key], key]);

@@ -1,0 +1,37 @@
+// Minimization of risk: wording that makes a drug's risks sound absent, rare, mild or vague ("no side
+// effects", "well tolerated", "side effects can occur"). The 2009 draft guidance "Presenting Risk
+// Information" and OPDP letters treat this as misleading even when the ISI is present.
+import { words, type Lexicon, type PatternRule } from "./categories.ts";
+
+const ABSENT = (pattern: RegExp): PatternRule => ({
+  code: "RISK_DENIED", category: "minimization_of_risk", severity: "error", pattern,
+  explain: (m, s) => `"${m}" says or implies that ${s.product} carries no risk; every prescription drug has risks, and the label lists them`,
+});
+const MINIMIZED = (pattern: RegExp): PatternRule => ({
+  code: "RISK_MINIMIZED", category: "minimization_of_risk", severity: "warning", pattern,
+  explain: (m, s) => `"${m}" downplays the risks of ${s.product}; state the risks as the label does (which, how often, how serious) or drop the characterization`,
+});
+
+export const RISK_RULES: Lexicon = {
+  en: [
+    ABSENT(words(
+      "no (?:serious |major |real |known )?(?:side effects?|risks?|adverse (?:effects|reactions|events))", "without (?:the |any )?(?:side effects?|risks?)", "(?:free of|free from) (?:side effects|risks?)", "side[- ]effect[- ]free",
+      "risk[- ]free", "harmless", "(?:completely|totally|100 ?%|perfectly|absolutely) safe", "nothing to worry about", "no (?:increased )?risk (?:to|for) (?:the|your) baby", "no increased risk",
+    )),
+    MINIMIZED(words(
+      "(?:side effects|risks?|adverse (?:effects|reactions|events)) (?:are|were|is|was) (?:usually |generally |typically )?(?:rare|minimal|mild|few|uncommon|minor|manageable|negligible|temporary|transient)",
+      "only (?:mild|minor|a few|rare|minimal|temporary|transient)(?: \\w+)?", "(?:mild|minimal|minor|few|manageable|negligible|limited) side effects", "(?:very |generally |extremely )?well[- ]tolerated",
+      "(?:generally|very|proven|remarkably|extremely) safe", "safe and (?:effective|well[- ]tolerated|gentle)", "gentle", "low risk of side effects", "non[- ]addictive", "not habit[- ]forming",
+      "side effects (?:can|may) (?:occur|happen)(?:, including some that (?:are|may be) serious)?", "(?:most|many) (?:people|patients) (?:do not|don't|didn't|did not) (?:have|experience|get) side effects",
+      "only \\d+(?:\\.\\d+)? ?% (?:of (?:patients|people) )?(?:experienced|had|reported|stopped|discontinued)",
+    )),
+  ],
+  de: [
+    ABSENT(words("keine Nebenwirkungen", "nebenwirkungsfrei", "ohne Nebenwirkungen", "risikolos", "risikofrei", "harmlos", "völlig (?:sicher|unbedenklich)", "unbedenklich")),
+    MINIMIZED(words("(?:sehr |besonders |ausgezeichnet )?gut verträglich", "nur (?:leichte|milde|geringe|wenige) Nebenwirkungen", "kaum Nebenwirkungen", "sanft")),
+  ],
+  fr: [
+    ABSENT(words("sans effets? (?:indésirables?|secondaires?)", "sans (?:aucun )?danger", "sans (?:aucun )?risque", "inoffensif", "anodin", "totalement sûr")),
+    MINIMIZED(words("(?:très |parfaitement )?bien toléré\\w*", "(?:peu|rarement) d'effets (?:indésirables|secondaires)", "effets (?:indésirables|secondaires) (?:légers|mineurs|rares)", "en douceur")),
+  ],
+};

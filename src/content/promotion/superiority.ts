@@ -1,0 +1,52 @@
+// Unsubstantiated superiority or comparison: rhetorical questions that imply other treatments fall short
+// ("Why settle for…?", "What if…?"), and superiority wording the content.yaml lexicon may not list
+// ("game changer", "unlike other treatments", "first and only"). Acceptable only when the approved claim
+// the sentence restates cites a head-to-head study.
+import { words, type Detector, type Hit, type Lexicon, type PatternRule, type SentenceContext } from "./categories.ts";
+import { runRules } from "./categories.ts";
+
+const QUESTION_OPENERS: Readonly<Record<SentenceContext["language"], RegExp>> = {
+  en: words(
+    "why (?:settle|wait|take|choose|put up|suffer|live with|keep|go|accept|risk|stick|compromise|stay|continue|still)", "what if", "isn'?t it time", "is it time", "(?:are you )?ready (?:for|to)", "tired of", "sick of", "fed up",
+    "looking for (?:a |an |something )?(?:better|more|different|new|other|alternative)", "(?:are you |is your \\w+ )?still (?:struggling|suffering|living|taking|not|dealing|waiting|settling)", "wouldn'?t you", "don'?t you (?:want|deserve)", "shouldn'?t (?:you|your)",
+    "how (?:much )?(?:better|more)", "are you (?:settling|tired|ready|done)", "want (?:more|better|something)", "need (?:more|better|something more)", "had enough", "(?:is|are) your (?:\\w+ )?(?:treatment|medication|therapy|medicine) (?:still )?(?:not|failing|enough)",
+    "could (?:your|you) (?:do|get|be) (?:more|better)", "what (?:are you|is) waiting for",
+  ),
+  de: words("warum (?:noch )?(?:warten|sich zufrieden geben|weiter)", "was wäre,? wenn", "ist es (?:nicht )?(?:an der )?zeit", "genug von", "immer noch", "suchen Sie (?:nach )?(?:etwas )?(?:Besseres|mehr)"),
+  fr: words("pourquoi (?:attendre|se contenter|continuer|accepter)", "et si", "n'est-il pas temps", "(?:marre|assez) de", "toujours (?:pas|en train)", "vous cherchez (?:mieux|plus)"),
+};
+
+function questionFindings(s: SentenceContext): Hit[] {
+  if (!s.text.trimEnd().endsWith("?")) return [];
+  const m = new RegExp(QUESTION_OPENERS[s.language].source, "iu").exec(s.text);
+  if (!m) return [];
+  return [{
+    code: "RHETORICAL_QUESTION", category: "unsubstantiated_superiority", severity: "warning", start: m.index, end: s.text.trimEnd().length,
+    message: `the rhetorical question "${s.text.trim()}" implies that other treatments fall short and ${s.product} does better; that is a comparative claim, which needs head-to-head evidence`,
+  }];
+}
+
+const IMPLIED = (pattern: RegExp): PatternRule => ({
+  code: "SUPERIORITY_IMPLIED", category: "unsubstantiated_superiority", severity: "error", pattern,
+  unless: (s) => s.headToHead,
+  explain: (m, s) => `"${m}" claims or implies that ${s.product} is better than other treatments; no approved claim the sentence restates cites a head-to-head study`,
+});
+
+/** A comparison whose comparator is the trial's own control arm is not a superiority claim over another treatment. */
+const AGAINST_CONTROL = /^[^.;]{0,40}?\b(?:placebo|vehicle|sham|baseline)\b/iu;
+
+export const SUPERIORITY_RULES: Lexicon = {
+  en: [IMPLIED(words(
+    "game[- ]?changer", "breakthrough", "revolution\\w*", "next[- ]generation", "(?:the )?first and only", "(?:the )?only (?:\\w+ )?(?:treatment|medicine|medication|drug|therapy|option|pill|one)(?: that)?",
+    "unlike (?:other|any|traditional|older|current|conventional|most)\\w*(?: \\w+)?", "(?:more|most) (?:advanced|effective|powerful|potent|complete|convenient|reliable)", "(?:better|greater|superior|stronger|faster|longer[- ]lasting) (?:than|results|relief|control|efficacy|protection|option)",
+    "nothing else (?:has )?(?:worked|works|helped)", "(?<!(?:to|of|failed|after|prior|with|and) (?:one or more |two or more |at least \\w+ )?)(?:other|older|traditional|conventional|current|existing|usual) (?:treatments?|medications?|medicines?|therapies|options|drugs|pills)(?: (?:don'?t|do not|can'?t|cannot|fail|only))?",
+    "outperform\\w*", "(?:the )?leading (?:treatment|brand|therapy|medication|medicine|choice|option)", "best[- ]in[- ]class", "(?:a )?new standard", "the (?:right|smart|clear) choice", "works better", "(?:#|no\\. ?|number )1",
+  ))],
+  de: [IMPLIED(words("besser als", "überlegen\\w*", "wirksamer als", "stärker als", "schneller als", "(?:das|der|die) einzige", "einzigartig\\w*", "revolution\\p{L}*", "bahnbrechend\\w*", "im Gegensatz zu (?:anderen|herkömmlichen)\\p{L}*"))],
+  fr: [IMPLIED(words("meilleur\\w* que", "supérieur\\w*", "plus efficace que", "plus rapide que", "(?:le|la) seul\\w*", "révolutionnaire", "(?:contrairement|à la différence) (?:aux|des) autres"))],
+};
+
+export const superiority: Detector = (s) => [
+  ...questionFindings(s),
+  ...runRules(SUPERIORITY_RULES[s.language], s).filter((h) => !AGAINST_CONTROL.test(s.text.slice(h.end))),
+];

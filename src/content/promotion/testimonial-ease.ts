@@ -1,0 +1,73 @@
+// Misleading testimonials and claims of speed or ease: a patient's (or spokesperson's) own experience
+// presented as what patients can expect, onset promises the trials did not measure ("works in minutes"),
+// and slogans that make taking or administering the drug sound trivial ("just one pill", "as easy as").
+import { inStudyContext, words, type Detector, type Hit, type Lexicon, type PatternRule, type SentenceContext } from "./categories.ts";
+import { runRules } from "./categories.ts";
+
+const FIRST_PERSON: Readonly<Record<SentenceContext["language"], RegExp>> = {
+  en: /(?<![\p{L}'])(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|[Mm]y|[Mm]e|[Mm]yself)(?![\p{L}'])/u,
+  de: /(?<![\p{L}])(?:[Ii]ch|[Mm]ein\p{L}*|[Mm]ir|[Mm]ich)(?![\p{L}])/u,
+  fr: /(?<![\p{L}])(?:[Jj]e|[Jj]'|[Jj]’|[Mm]on|[Mm]a|[Mm]es|[Mm]oi)(?![\p{L}])/u,
+};
+/** First-person sentences about a treatment experience, not a sender's courtesy ("I'd like to invite you"). */
+const EXPERIENCE: Readonly<Record<SentenceContext["language"], RegExp>> = {
+  en: /\b(feel|felt|feeling|works?|worked|working|relief|pain|symptoms?|migraines?|headaches?|tried|took|take|taking|started|helped|helps|changed|doctor|prescribed|side effects?|better|life|skin|sleep|weight|lost|cholesterol|blood|flare|attacks?|sick|nausea|fog|day|days|nights?|energy|diagnos\w*|treatment|medicine|medication)\b/iu,
+  de: /(fühl\p{L}*|wirkt\p{L}*|Schmerz\p{L}*|Beschwerden|Arzt|Ärztin|Leben|Nebenwirkung\p{L}*|genommen|nehme|besser|geholfen)/iu,
+  fr: /(sens|senti\p{L}*|agit|douleur\p{L}*|symptôme\p{L}*|médecin|vie|effets?|pris|prends|mieux|aidé)/iu,
+};
+const ATTRIBUTION = words("(?:real|actual) patients?", "patient (?:story|stories|testimonial)", "(?:as told by|says) \\p{Lu}\\p{L}+", "[-—–] ?\\p{Lu}\\p{L}+, (?:\\d+|age \\d+|a \\w+ patient|patient)");
+const QUOTE = /["“„«][^"”“»]{12,}["”“»]/u;
+
+function testimonialFindings(s: SentenceContext): Hit[] {
+  const attribution = new RegExp(ATTRIBUTION.source, "iu").exec(s.text);
+  const firstPerson = FIRST_PERSON[s.language].exec(s.text);
+  const quoted = QUOTE.exec(s.text);
+  const voice = firstPerson && EXPERIENCE[s.language].test(s.text) ? firstPerson : attribution ?? (quoted && (s.mentionsProduct || EXPERIENCE[s.language].test(quoted[0])) ? quoted : null);
+  if (!voice) return [];
+  const start = quoted && quoted.index <= voice.index ? quoted.index : 0;
+  const end = quoted && quoted.index <= voice.index ? quoted.index + quoted[0].length : s.text.trimEnd().length;
+  return [{
+    code: "TESTIMONIAL", category: "misleading_testimonial_or_ease", severity: "warning", start, end,
+    message: `this is a personal testimonial about ${s.product}; one person's experience implies a result patients can expect, which must be supported by the trials and represent the typical result`,
+  }];
+}
+
+const SPEED = (pattern: RegExp): PatternRule => ({
+  code: "SPEED_CLAIM", category: "misleading_testimonial_or_ease", severity: "warning", pattern, needsContext: true,
+  explain: (m, s) => `"${m}" promises a speed of effect; unless ${s.product}'s trials measured onset at that time point (and the claim names it), this overstates how fast patients can expect relief`,
+});
+const EASE = (pattern: RegExp): PatternRule => ({
+  code: "EASE_CLAIM", category: "misleading_testimonial_or_ease", severity: "warning", pattern, needsContext: true,
+  explain: (m, s) => `"${m}" makes taking or administering ${s.product} sound trivial; state the dosing and administration as the label does, with its precautions`,
+});
+
+export const TESTIMONIAL_EASE_RULES: Lexicon = {
+  en: [
+    SPEED(words(
+      "fast(?:er|est)?(?:[- ]acting)?", "quick(?:ly|er|est)?", "rapid(?:ly)?(?:[- ]acting)?", "speedy", "immediate(?:ly)?", "instant(?:ly)?", "in no time", "right away", "within (?:minutes|hours|days|\\d+ (?:minutes|hours|days))",
+      "starts? (?:to )?work(?:ing|s)?", "works? (?:in|within)(?:,? for me,)? (?:about |as little as |just |only )?(?:\\d+|minutes|hours|days)(?:[-–]\\d+)?(?: (?:minutes|hours|days))?", "in (?:as little as|just|only) \\d+(?:[-–]\\d+)? (?:minutes|hours|days|weeks)",
+      "in (?:just |only )?(?:minutes|hours|days)", "from (?:the )?(?:first|day one|day 1)(?: dose)?", "on the spot", "(?:\\d+|two|three) times faster",
+    )),
+    EASE(words(
+      "just (?:one|1|a|take|swallow|pop|apply|once)(?: \\w+)?", "only (?:one|1) (?:pill|tablet|capsule|dose|shot|injection)", "one (?:little |small |simple )?(?:pill|tablet|dose|shot|injection)(?:,)? (?:and|that's it|is all)",
+      "simple", "simply", "simplif\\w+", "easy", "easier", "easily", "easy[- ]to[- ](?:use|take)", "effortless\\w*", "hassle[- ]free", "no hassle", "no fuss", "fuss[- ]free", "as easy as", "convenien\\w+",
+      "anytime,? anywhere", "on the go", "no (?:need for|needles|water|appointments?|injections|refrigeration|infusions?)", "pop (?:a|one)", "set it and forget it", "fits? (?:easily )?(?:into|in) (?:your|any|my) (?:life|routine|day|schedule)",
+      "fewer (?:pills|tablets|injections|doses|shots)", "(?:reduces?|cuts?|lowers?)(?: \\w+){0,3} (?:the )?(?:number of )?(?:pills|tablets|doses|injections)(?: \\w+)*",
+      "no (?:big )?deal", "worry[- ]free", "painless",
+    )),
+  ],
+  de: [
+    SPEED(words("schnell\\p{L}*", "sofort\\p{L}*", "rasch\\p{L}*", "innerhalb (?:von )?(?:Minuten|Stunden|Tagen)", "wirkt (?:sofort|schnell|rasch)", "in (?:nur )?(?:wenigen )?(?:Minuten|Stunden)")),
+    EASE(words("einfach\\p{L}*", "bequem\\p{L}*", "problemlos\\p{L}*", "mühelos\\p{L}*", "nur (?:eine|1) (?:Tablette|Spritze|Kapsel|Dosis)", "unkompliziert\\p{L}*", "praktisch\\p{L}*")),
+  ],
+  fr: [
+    SPEED(words("rapide(?:ment)?", "immédiat(?:e|ement)?", "en quelques (?:minutes|heures|jours)", "agit (?:vite|rapidement|immédiatement)", "dès la première prise")),
+    EASE(words("simple(?:ment)?", "facile(?:ment)?", "pratique", "sans contrainte\\p{L}*", "un seul comprimé", "juste un", "en toute simplicité")),
+  ],
+};
+
+export const testimonialOrEase: Detector = (s) => {
+  const hits = [...testimonialFindings(s), ...runRules(TESTIMONIAL_EASE_RULES[s.language], s)];
+  // A time point measured in a study ("at 2 hours in Study 1") is a result, not a promise of speed.
+  return hits.filter((h) => h.code !== "SPEED_CLAIM" || !(inStudyContext(s.text) && /\d/.test(s.text) && !/fast|quick|rapid|schnell|rapide/iu.test(s.text.slice(h.start, h.end))));
+};
