@@ -2,7 +2,7 @@
 // hide the absolute ones ("62% more", "3 times"), and quality-of-life promises ("get back to your life")
 // that the label's endpoints do not support. OPDP cites all three as overstating the benefit a patient
 // can expect.
-import { words, type Lexicon, type PatternRule } from "./categories.ts";
+import { inStudyContext, words, type Lexicon, type PatternRule } from "./categories.ts";
 
 const ABSOLUTE = (pattern: RegExp): PatternRule => ({
   code: "EFFICACY_ABSOLUTE", category: "overstatement_of_efficacy", severity: "error", pattern,
@@ -25,8 +25,9 @@ export const EFFICACY_RULES: Lexicon = {
       "(?:complete|total|full|permanent|lasting|instant) (?:relief|control|remission|recovery|freedom|resolution)",
       "100 ?% (?:effective|relief|response)", "gone for good", "never (?:again|come back|returns?)", "(?:get|be) rid of", "no more (?:pain|migraines?|attacks|symptoms|flares?|worries)",
       "reverses?", "restores? (?:your )?(?:health|normal\\w*)", "cures?", "cured", "guarantee[sd]?", "miracle\\w*", "(?:was |is |been )?proven to (?:\\w+)", "dramatic(?:ally)?",
-      "(?:clear|clearer|clean) skin for good", "symptom[- ]free", "pain[- ]free(?! at)",
+      "(?:clear|clearer|clean) skin for good", "never (?:\\w+ ){0,4}again", "never (?:have to )?worry", "say (?:good-?bye|farewell) to",
     )),
+    { ...ABSOLUTE(words("symptom[- ]free", "pain[- ]free", "migraine[- ]free", "seizure[- ]free")), unless: (s) => inStudyContext(s.text) && /\d/.test(s.text) },
     RELATIVE(words("\\d+(?:\\.\\d+)? ?% (?:more|less|greater|fewer|better|faster|lower|higher)(?: \\w+){0,4} than", "(?:\\d+|two|three|four|five|ten) ?(?:times|x|-fold) (?:more|less|greater|better|faster|as (?:likely|much|many))", "(?:twice|double|triple) (?:as|the)")),
     QUALITY_OF_LIFE(words(
       "(?:get|getting|go|going|come|coming) back to (?:(?:your|my|the|what|doing|a|normal)\\b ?)?(?:\\w+)?", "live (?:your|my) (?:life|best)\\w*", "living (?:well|better|life)", "live (?:well|better|fully|longer|life to the fullest)",

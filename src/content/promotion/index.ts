@@ -16,6 +16,7 @@ import { indication } from "./indication.ts";
 import { superiority } from "./superiority.ts";
 import { testimonialOrEase } from "./testimonial-ease.ts";
 import { boilerplateFor, closestClaim, isBoilerplate, productRelated } from "./free-text.ts";
+import { negatedUse, statesIndication } from "./indication.ts";
 
 export { PROMOTION_CATEGORIES, CATEGORY_TITLES, type PromotionCategory } from "./categories.ts";
 
@@ -82,20 +83,33 @@ function againstControl(f: CheckFinding, text: string): boolean {
 }
 
 /**
- * The base findings with their categories, minus superiority findings against placebo, followed by the
+ * An OFF_LABEL finding on a limitation of use ("is not indicated for …") or on a use whose sentence goes on
+ * to state the indication in full ("for the treatment of adults with …, in combination with …").
+ */
+function labelFaithful(f: CheckFinding, text: string, indications: readonly string[] | undefined): boolean {
+  if (f.code !== "OFF_LABEL" || f.span?.field !== "rendered" || !indications) return false;
+  const from = Math.max(...[".", "!", "?", "\n"].map((c) => text.lastIndexOf(c, f.span!.start - 1))) + 1;
+  const ends = [".", "!", "?", "\n"].map((c) => text.indexOf(c, f.span!.end)).filter((i) => i >= 0);
+  const to = ends.length > 0 ? Math.min(...ends) : text.length;
+  return negatedUse(text.slice(from, f.span.start), f.span.start - from) || statesIndication(text.slice(from, to), f.span.text, indications);
+}
+
+/**
+ * The base findings with their categories, minus superiority findings against placebo and off-label
+ * findings on label-faithful statements of use, followed by the
  * promotional-category findings and FREE_TEXT_CLAIM findings the base checks did not already raise.
  */
 export function withPromotionFindings(base: readonly CheckFinding[], asset: CheckedAsset, claims: readonly CheckedClaim[], rules: CheckRules): CheckFinding[] {
   const text = asset.rendered.text;
   const byId = new Map(claims.map((c) => [c.id, c]));
   const modules = asset.modules.flatMap((m) => (byId.has(m.claimId) ? [byId.get(m.claimId)!] : []));
-  const found: CheckFinding[] = base.filter((f) => !againstControl(f, text)).map((f) => {
-    const category = f.category ?? baseCategory(f);
-    return category ? { ...f, category } : f;
-  });
   const product = asset.product ?? modules.find((m) => m.product)?.product ?? null;
   const names = productNames(asset, modules, rules);
   const rule = productRuleFor(rules.policy, product);
+  const found: CheckFinding[] = base.filter((f) => !againstControl(f, text) && !labelFaithful(f, text, rule?.indications)).map((f) => {
+    const category = f.category ?? baseCategory(f);
+    return category ? { ...f, category } : f;
+  });
   const lang = language(asset.language);
   const sameLanguage = (c: CheckedClaim) => c.language === null || primaryLanguage(c.language) === primaryLanguage(asset.language);
   const approved = [...modules, ...rules.library.filter((c) => !modules.some((m) => m.id === c.id))].filter(sameLanguage);
@@ -137,13 +151,13 @@ export function withPromotionFindings(base: readonly CheckFinding[], asset: Chec
     if (boilerplate === null || !productRelated(ctx) || isBoilerplate(s.text, boilerplate)) continue;
     if (approved.some((c) => similarity(s.text, c.text) >= MATCH_THRESHOLD)) continue;
     if (found.some((f) => f.span?.field === "rendered" && f.span.start === s.start && f.span.end === s.end)) continue;
+    // Without any approved claim there is nothing to restate; CLAIM_MATCHING_UNAVAILABLE already says so.
     const closest = closestClaim(s.text, approved);
+    if (!closest) continue;
     added.push({
       code: "FREE_TEXT_CLAIM", severity: "warning", field: "body", span: { field: "rendered", start: s.start, end: s.end, text: text.slice(s.start, s.end) },
-      ...(closest ? { claimId: closest.claimId, similarity: closest.similarity } : {}),
-      message: closest
-        ? `this sentence about ${product ?? "the product"} is neither an approved claim, the ISI, nor declared boilerplate; the closest approved claim is '${closest.claimId}' (similarity ${closest.similarity.toFixed(2)}) — use the claim module, or have the sentence reviewed as a new claim`
-        : `this sentence about ${product ?? "the product"} is neither an approved claim, the ISI, nor declared boilerplate, and no approved claim exists for ${asset.market} to restate`,
+      claimId: closest.claimId, similarity: closest.similarity,
+      message: `this sentence about ${product ?? "the product"} is neither an approved claim, the ISI, nor declared boilerplate; the closest approved claim is '${closest.claimId}' (similarity ${closest.similarity.toFixed(2)}) — use the claim module, or have the sentence reviewed as a new claim`,
     });
   }
   return [...found, ...added];

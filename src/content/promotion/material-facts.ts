@@ -18,6 +18,11 @@ const BEST_CASE = words(
 const FIGURE = /\d+(?:[.,]\d+)?\s?(?:%|percent|Prozent|pour ?cent)|\b\d+ (?:out )?of (?:every )?\d+\b|\b(?:\d+|two|three|four|nine) in (?:\d+|ten|10)\b/iu;
 const PEOPLE = /(?<![\p{L}])(patients?|people|adults?|women|men|children|users|participants|subjects|you|Patient\p{L}*|Menschen|patients?|personnes)(?![\p{L}])/iu;
 /** What places a figure in its study or population: a study, a time point, a comparator, a named population. */
+/** Survival and disease-control outcomes, which only a comparison with a control arm can attribute to the drug. */
+const TIME_TO_EVENT = words("(?:median )?(?:overall|progression-free|metastasis-free|event-free|disease-free) survival", "disease control(?: rate)?", "lived (?:a median of |an average of |up to )?\\d+", "live (?:\\d+ )?(?:months|years) longer");
+const COMPARATOR = /\b(?:versus|vs\.?|compared (?:with|to)|placebo|control arm|randomi[sz]ed|hazard ratio|HR)\b|gegenüber|contre/iu;
+/** An effect a figure would measure. */
+const EFFECT = /(?<![\p{L}])(reduc\p{L}*|improv\p{L}*|lower\p{L}*|cut|cuts|increas\p{L}*|effective|efficacy|prevent\p{L}*|success\p{L}*|respon\p{L}*|relie\p{L}*|achiev\p{L}*|senk\p{L}*|wirksam\p{L}*|réduit|efficace)(?![\p{L}])/iu;
 const POPULATION = /\b(?:in|of) (?:adults?|patients|people|women|men|children) (?:with|who|aged|treated)\b/iu;
 const qualified = (text: string) => inStudyContext(text) || POPULATION.test(text);
 
@@ -35,8 +40,17 @@ function populationFindings(s: SentenceContext): Hit[] {
       message: `"${m[0]}" gives the best result, not the typical one; state the mean or median result in the study population alongside it`,
     });
   }
+  for (const m of s.text.matchAll(new RegExp(TIME_TO_EVENT.source, "giu"))) {
+    if (COMPARATOR.test(s.text)) break;
+    hits.push({
+      code: "OUTCOME_WITHOUT_COMPARATOR", category: "omission_of_material_facts", severity: "warning", start: m.index, end: m.index + m[0].length,
+      message: `"${m[0]}" is given without a comparator arm; from a single-arm study a survival or disease-control figure cannot be attributed to ${s.product}, and the claim must say how it was measured`,
+    });
+    break;
+  }
   const figure = FIGURE.exec(s.text);
-  if (hits.length === 0 && figure && PEOPLE.test(s.text) && !qualified(s.text)) {
+  const aboutEffect = s.mentionsProduct && EFFECT.test(s.text);
+  if (hits.length === 0 && figure && (PEOPLE.test(s.text) || aboutEffect) && !qualified(s.text)) {
     hits.push({
       code: "POPULATION_OMITTED", category: "omission_of_material_facts", severity: "warning", start: figure.index, end: figure.index + figure[0].length,
       message: `"${figure[0]}" is presented without the study, population, time point or comparator it comes from; a reader takes it as what every patient can expect`,
@@ -46,7 +60,7 @@ function populationFindings(s: SentenceContext): Hit[] {
 }
 
 /** Weight-management drugs are approved as an adjunct to diet and exercise; a weight-loss claim without them overstates the drug's part. */
-const WEIGHT_LOSS = words("lose (?:\\w+ )?weight", "weight loss", "lost \\d+", "lose (?:up to )?\\d+", "shed \\d+", "drop \\d+", "abnehmen", "perte de poids", "perdre du poids");
+const WEIGHT_LOSS = words("lose (?:\\w+ )?weight", "lose (?:up to )?\\d+", "shed (?:up to )?\\d+", "drop (?:up to )?\\d+", "take (?:up to )?\\d+ (?:pounds|inches|kg)", "abnehmen", "perdre du poids");
 const ADJUNCT = /diet|exercise|physical activity|lifestyle|Diät|Bewegung|Ernährung|régime|activité physique|alimentation/iu;
 
 function adjunctFindings(s: SentenceContext): Hit[] {

@@ -15,14 +15,14 @@ const MINIMIZED = (pattern: RegExp): PatternRule => ({
 export const RISK_RULES: Lexicon = {
   en: [
     ABSENT(words(
-      "no (?:serious |major |real |known )?(?:side effects?|risks?|adverse (?:effects|reactions|events))", "without (?:the |any )?(?:side effects?|risks?)", "(?:free of|free from) (?:side effects|risks?)", "side[- ]effect[- ]free",
+      "no (?:serious |major |real |known |[\\p{L}-]+ )?(?:side effects?|risks?|adverse (?:effects|reactions|events))", "(?:no|nothing|never)(?: [\\p{L}-]+){0,4} to worry about", "without (?:the |any )?(?:side effects?|risks?)", "(?:free of|free from) (?:side effects|risks?)", "side[- ]effect[- ]free",
       "risk[- ]free", "harmless", "(?:completely|totally|100 ?%|perfectly|absolutely) safe", "nothing to worry about", "no (?:increased )?risk (?:to|for) (?:the|your) baby", "no increased risk",
     )),
     MINIMIZED(words(
-      "(?:side effects|risks?|adverse (?:effects|reactions|events)) (?:are|were|is|was) (?:usually |generally |typically )?(?:rare|minimal|mild|few|uncommon|minor|manageable|negligible|temporary|transient)",
+      "(?:side effects|risks?|adverse (?:effects|reactions|events))(?: (?:with|of|from|on) [\\p{L}\\d -]{1,30}?)? (?:are|were|is|was|tend to be) (?:usually |generally |typically |mostly |often )?(?:rare|minimal|mild|few|uncommon|minor|manageable|negligible|temporary|transient)",
       "only (?:mild|minor|a few|rare|minimal|temporary|transient)(?: \\w+)?", "(?:mild|minimal|minor|few|manageable|negligible|limited) side effects", "(?:very |generally |extremely )?well[- ]tolerated",
       "(?:generally|very|proven|remarkably|extremely) safe", "safe and (?:effective|well[- ]tolerated|gentle)", "gentle", "low risk of side effects", "non[- ]addictive", "not habit[- ]forming",
-      "side effects (?:can|may) (?:occur|happen)(?:, including some that (?:are|may be) serious)?", "(?:most|many) (?:people|patients) (?:do not|don't|didn't|did not) (?:have|experience|get) side effects",
+      "side effects (?:can|may) (?:occur|happen)(?:, including some that (?:are|may be) serious)?", "(?:most|many) (?:[\\p{L}-]+ )?(?:people|patients|women|men|users|adults|children) (?:do not|don't|didn't|did not|never|won't|will not) (?:have|experience|get|notice|report) (?:any )?side effects", "(?:a )?manageable (?:safety|side[- ]effect) profile",
       "only \\d+(?:\\.\\d+)? ?% (?:of (?:patients|people) )?(?:experienced|had|reported|stopped|discontinued)",
     )),
   ],

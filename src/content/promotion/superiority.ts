@@ -7,7 +7,7 @@ import { runRules } from "./categories.ts";
 
 const QUESTION_OPENERS: Readonly<Record<SentenceContext["language"], RegExp>> = {
   en: words(
-    "why (?:settle|wait|take|choose|put up|suffer|live with|keep|go|accept|risk|stick|compromise|stay|continue|still)", "what if", "isn'?t it time", "is it time", "(?:are you )?ready (?:for|to)", "tired of", "sick of", "fed up",
+    "^\\s*why", "why (?:settle|wait|take|choose|put up|suffer|live with|keep|go|accept|risk|stick|compromise|stay|continue|still)", "what if", "isn'?t it time", "is it time", "(?:are you )?ready (?:for|to)", "tired of", "sick of", "fed up",
     "looking for (?:a |an |something )?(?:better|more|different|new|other|alternative)", "(?:are you |is your \\w+ )?still (?:struggling|suffering|living|taking|not|dealing|waiting|settling)", "wouldn'?t you", "don'?t you (?:want|deserve)", "shouldn'?t (?:you|your)",
     "how (?:much )?(?:better|more)", "are you (?:settling|tired|ready|done)", "want (?:more|better|something)", "need (?:more|better|something more)", "had enough", "(?:is|are) your (?:\\w+ )?(?:treatment|medication|therapy|medicine) (?:still )?(?:not|failing|enough)",
     "could (?:your|you) (?:do|get|be) (?:more|better)", "what (?:are you|is) waiting for",
@@ -38,7 +38,7 @@ const AGAINST_CONTROL = /^[^.;]{0,40}?\b(?:placebo|vehicle|sham|baseline)\b/iu;
 export const SUPERIORITY_RULES: Lexicon = {
   en: [IMPLIED(words(
     "game[- ]?changer", "breakthrough", "revolution\\w*", "next[- ]generation", "(?:the )?first and only", "(?:the )?only (?:\\w+ )?(?:treatment|medicine|medication|drug|therapy|option|pill|one)(?: that)?",
-    "unlike (?:other|any|traditional|older|current|conventional|most)\\w*(?: \\w+)?", "(?:more|most) (?:advanced|effective|powerful|potent|complete|convenient|reliable)", "(?:better|greater|superior|stronger|faster|longer[- ]lasting) (?:than|results|relief|control|efficacy|protection|option)",
+    "unlike (?:[\\p{L}-]+)(?: [\\p{L}-]+){0,2}", "(?<!(?:no|not|none) )(?:more|less|fewer|greater|better|higher|lower|stronger|faster|longer)(?: [\\p{L}-]+){0,4} than(?! (?:or equal|\\d|one|two|three|every|once|twice|usual|recommended|normal|placebo|baseline))", "(?:more|most) (?:advanced|effective|powerful|potent|complete|convenient|reliable)", "(?:better|greater|superior|stronger|faster|longer[- ]lasting) (?:than|results|relief|control|efficacy|protection|option)",
     "nothing else (?:has )?(?:worked|works|helped)", "(?<!(?:to|of|failed|after|prior|with|and) (?:one or more |two or more |at least \\w+ )?)(?:other|older|traditional|conventional|current|existing|usual) (?:treatments?|medications?|medicines?|therapies|options|drugs|pills)(?: (?:don'?t|do not|can'?t|cannot|fail|only))?",
     "outperform\\w*", "(?:the )?leading (?:treatment|brand|therapy|medication|medicine|choice|option)", "best[- ]in[- ]class", "(?:a )?new standard", "the (?:right|smart|clear) choice", "works better", "(?:#|no\\. ?|number )1",
   ))],

@@ -44,7 +44,7 @@ const EASE = (pattern: RegExp): PatternRule => ({
 export const TESTIMONIAL_EASE_RULES: Lexicon = {
   en: [
     SPEED(words(
-      "fast(?:er|est)?(?:[- ]acting)?", "quick(?:ly|er|est)?", "rapid(?:ly)?(?:[- ]acting)?", "speedy", "immediate(?:ly)?", "instant(?:ly)?", "in no time", "right away", "within (?:minutes|hours|days|\\d+ (?:minutes|hours|days))",
+      "fast(?:er|est)?(?:[- ]acting)?", "quick(?:ly|er|est)?", "rapid(?:ly)?(?:[- ]acting)?", "speedy", "immediate(?:ly)?(?! (?:before|after|prior))", "instant(?:ly)?", "in no time", "right away", "within (?:minutes|hours|days|\\d+ (?:minutes|hours|days))",
       "starts? (?:to )?work(?:ing|s)?", "works? (?:in|within)(?:,? for me,)? (?:about |as little as |just |only )?(?:\\d+|minutes|hours|days)(?:[-–]\\d+)?(?: (?:minutes|hours|days))?", "in (?:as little as|just|only) \\d+(?:[-–]\\d+)? (?:minutes|hours|days|weeks)",
       "in (?:just |only )?(?:minutes|hours|days)", "from (?:the )?(?:first|day one|day 1)(?: dose)?", "on the spot", "(?:\\d+|two|three) times faster",
     )),
