@@ -6,10 +6,10 @@ import type { Market } from "../../shared/vocabulary.ts";
 import type { CheckedAsset, CheckedClaim, CheckFinding, CheckRules, Span } from "../checks.ts";
 import { HEAD_TO_HEAD, MATCH_THRESHOLD, productRuleFor } from "../checks.ts";
 import { primaryLanguage } from "../language.ts";
-import { findTerms, maskNonProse, sentences, similarity, type Sentence } from "../text.ts";
+import { findTerms, maskNonProse, numbers, sentences, similarity, type Sentence } from "../text.ts";
 import type { Detector, Hit, PromotionCategory, SentenceContext } from "./categories.ts";
 import { runRules } from "./categories.ts";
-import { EFFICACY_RULES } from "./efficacy.ts";
+import { efficacy } from "./efficacy.ts";
 import { RISK_RULES } from "./risk.ts";
 import { materialFacts } from "./material-facts.ts";
 import { indication } from "./indication.ts";
@@ -21,7 +21,7 @@ import { negatedUse, statesIndication } from "./indication.ts";
 export { PROMOTION_CATEGORIES, CATEGORY_TITLES, type PromotionCategory } from "./categories.ts";
 
 const DETECTORS: readonly Detector[] = [
-  (s) => runRules(EFFICACY_RULES[s.language], s),
+  efficacy,
   (s) => runRules(RISK_RULES[s.language], s),
   materialFacts,
   indication,
@@ -118,13 +118,20 @@ export function withPromotionFindings(base: readonly CheckFinding[], asset: Chec
   const added: CheckFinding[] = [];
   const report = (field: Span["field"], source: string, s: Sentence, sentenceText: string) => {
     const draws = approved.filter((c) => similarity(sentenceText, c.text) >= 0.5);
+    // A faithful restatement of an approved claim was reviewed with the claim; only comparisons still need their head-to-head reference.
+    const drawn = new Set(draws.flatMap((c) => numbers(c.text)));
+    const restates = approved.some((c) => similarity(sentenceText, c.text) >= MATCH_THRESHOLD) && numbers(sentenceText).every((n) => drawn.has(n));
     const ctx: SentenceContext = {
       text: sentenceText, language: lang, names, product: product ?? "the product",
       mentionsProduct: findTerms(sentenceText, names).length > 0,
       indications: rule?.indications ?? null,
       headToHead: draws.some((c) => c.references.some((r) => HEAD_TO_HEAD.test(r))),
     };
+    // A sentence already refused as an unmatched claim must be reviewed as a new claim; only clear violations add to that.
+    const unmatched = found.some((f) => f.code === "CLAIM_UNMATCHED" && overlaps(f.span, field, s.start, s.end));
     for (const h of sentenceHits(ctx)) {
+      if (restates && h.category !== "unsubstantiated_superiority") continue;
+      if (unmatched && h.severity !== "error") continue;
       const start = s.start + h.start;
       const end = s.start + h.end;
       const existing = found.find((f) => (f.severity === "error" || f.severity === "warning") && overlaps(f.span, field, start, end) && (f.category === undefined || f.category === h.category) && f.code !== "CLAIM_UNMATCHED" && f.code !== "FREE_TEXT_CLAIM");
@@ -137,7 +144,7 @@ export function withPromotionFindings(base: readonly CheckFinding[], asset: Chec
         span: { field, start, end, text: source.slice(start, end) }, message: h.message,
       });
     }
-    return ctx;
+    return { ...ctx, restates };
   };
 
   if (asset.subject) report("subject", asset.subject, { text: asset.subject, start: 0, end: asset.subject.length }, asset.subject);
@@ -149,7 +156,7 @@ export function withPromotionFindings(base: readonly CheckFinding[], asset: Chec
   for (const s of prose) {
     const ctx = report("rendered", text, s, s.text);
     if (boilerplate === null || !productRelated(ctx) || isBoilerplate(s.text, boilerplate)) continue;
-    if (approved.some((c) => similarity(s.text, c.text) >= MATCH_THRESHOLD)) continue;
+    if (ctx.restates) continue;
     if (found.some((f) => f.span?.field === "rendered" && f.span.start === s.start && f.span.end === s.end)) continue;
     // Without any approved claim there is nothing to restate; CLAIM_MATCHING_UNAVAILABLE already says so.
     const closest = closestClaim(s.text, approved);

@@ -8,13 +8,13 @@ const GENERAL = words(
   "(?:for|in|to) (?:all|any|every|most) (?:patients?|people|persons?|adults?|ages|types?|kinds?|forms?|stages?|severit(?:y|ies))", "(?:of|at) all (?:severities|ages|stages|types|levels|grades)", "(?:any|every) (?:level of )?severity", "for (?:everyone|anyone|everybody)", "whatever the cause",
   "regardless of (?:the )?(?:cause|severity|stage|type|age|how)", "(?:all|any) (?:types?|forms?|kinds?|stages?) of", "(?:and|or) (?:many |other |related |similar )+(?:conditions|diseases|disorders|symptoms|illnesses)",
   "(?:für|bei) (?:alle|jede[nrm]?) (?:Patient\\p{L}*|Formen?|Arten?)", "unabhängig von (?:der )?(?:Ursache|Schwere)",
-  "pour tous les patients", "quelle que soit la cause", "(?:toutes|tous) (?:les )?(?:formes|types)",
+  "for (?:all|any|every) (?:of )?(?:your )?(?:[\\p{L}-]+ )?(?:needs|symptoms|conditions|problems)", "pour tous les patients", "quelle que soit la cause", "(?:toutes|tous) (?:les )?(?:formes|types)",
 );
 
 /** How copy states a use; group 1 is the condition or purpose named. */
-const USE = /(?<![\p{L}])(?:is (?:indicated|approved|used) (?:for|in|to treat|to reduce|to prevent)(?: the (?:acute |preventive |long-term |chronic )?treatment of)?|for the (?:acute |preventive |long-term |chronic )?(?:treatment|management|prevention) of|in the treatment of|(?:helps? |can )?(?:to )?(?:treats?|treating|manages?|controls?|relieves?|prevents?)|(?:helps? (?:with|you|to)?|a treatment for|(?:medicine|drug|treatment|therapy|option|pill|tablet|injection) for|relief (?:of|from)|for (?:people|patients|adults|those|you) (?:with|who have|living with))|zur Behandlung (?:von|der|des)|pour le traitement (?:de|du|des|d')|traite)\s+([^.;:!?()]+)/giu;
+const USE = /(?<![\p{L}])(?:is (?:indicated|approved|used) (?:for|in|to treat|to reduce|to prevent)(?: the (?:acute |preventive |long-term |chronic )?treatment of)?|for the (?:acute |preventive |long-term |chronic )?(?:treatment|management|prevention) of|in the treatment of|(?:helps? |can )?(?:to )?(?:treats?|treating|manages?|controls?|relieves?|prevents?)|(?:helps?(?: (?:with|you|to))?|a treatment for|(?:is|are) (?:(?:a|an|the) (?:[\p{L}-]+ ){0,2}(?:treatment|medicine|medication|drug|option|therapy|pill|choice|answer|solution) )?for|also (?:helps?|works?) (?:with|for|on)|(?:medicine|drug|treatment|therapy|option|pill|tablet|injection) for|relief (?:of|from)|for (?:people|patients|adults|those|you) (?:with|who have|living with))|zur Behandlung (?:von|der|des)|pour le traitement (?:de|du|des|d')|traite)\s+([^.;:!?()]+)/giu;
 /** What an indication carries that a broadened use drops: population, severity, line of therapy, combination. */
-const QUALIFIER = /(?<![\p{L}])(adults?|females?|reproductive|patients?|pediatric|children|adolescents|women|men|aged|years?|who|whose|with|in combination|adjunct\w*|add-on|moderate\w*|severe|mild|chronic|acute|episodic|previously|first-line|second-line|after|when|inadequate\w*|not|receiving|candidates|refractory|relapsed|metastatic|advanced|reduce|lower|harbou?ring|positive|negative|resistant|Erwachsene\p{L}*|Patient\p{L}*|Kinder\p{L}*|mittelschwer\p{L}*|schwer\p{L}*|chronisch\p{L}*|adultes?|patients?|enfants?|modérée?s?|sévère|chronique)(?![\p{L}])/iu;
+const QUALIFIER = /(?<![\p{L}])((?:women|men|adults|patients|children|females|males) with|premenopausal|postmenopausal|pregnan\w*|associated with|due to|caused by|secondary to|adults?|adult|pediatric|paediatric|children|adolescents|infants|aged|ages?|years?|females?|women of|men with|who|whose|in combination|combined with|adjunct\w*|add-on|moderate\w*|moderately|severe\w*|severely|mild|chronic|acute|episodic|previously|first-line|second-line|after|inadequate\w*|intoleran\w*|receiving|candidates|refractory|relapsed|metastatic|advanced|locally|unresectable|reduce|lower|harbou?ring|positive|negative|resistant|high-risk|at risk|established|stage|grade|nonvalvular|Erwachsene\p{L}*|Kinder\p{L}*|mittelschwer\p{L}*|schwer\p{L}*|chronisch\p{L}*|adultes?|enfants?|modérée?s?|sévère|chronique)(?![\p{L}])/iu;
 
 /** "is not indicated for", "has not been evaluated for the treatment of": a limitation of use, not a stated use. */
 const NEGATED = /(?<![\p{L}])(?:not|no|never|nicht|kein\p{L}*|pas)(?![\p{L}])/iu;
@@ -69,6 +69,8 @@ function unqualifiedFindings(s: SentenceContext): Hit[] {
     if (QUALIFIER.test(rest) || QUALIFIER.test(s.text.slice(0, m.index))) continue;
     const use = stripEnd(m[1]!);
     if (tokens(use).length === 0 || tokens(use).length > 8) continue;
+    // A label names a use after "is indicated" in its own technical terms; only a short one there reads as broadened.
+    if (/indicated/iu.test(s.text.slice(0, m.index + m[0].length)) && tokens(use).length > 3) continue;
     const start = m.index + m[0].lastIndexOf(m[1]!);
     hits.push({
       code: "INDICATION_UNQUALIFIED", category: "broadening_of_indication", severity: "warning", start, end: start + use.length,

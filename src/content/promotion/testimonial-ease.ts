@@ -15,6 +15,14 @@ const EXPERIENCE: Readonly<Record<SentenceContext["language"], RegExp>> = {
   de: /(fühl\p{L}*|wirkt\p{L}*|Schmerz\p{L}*|Beschwerden|Arzt|Ärztin|Leben|Nebenwirkung\p{L}*|genommen|nehme|besser|geholfen)/iu,
   fr: /(sens|senti\p{L}*|agit|douleur\p{L}*|symptôme\p{L}*|médecin|vie|effets?|pris|prends|mieux|aidé)/iu,
 };
+/** A sender's first person ("I'd like to invite you", "my colleague"), not a patient's voice. */
+const COURTESY: Readonly<Record<SentenceContext["language"], RegExp>> = {
+  en: /\b(would like|'d like|’d like|wanted to|want to (?:share|invite|let)|am writing|'m writing|look forward|hope (?:to|you)|am pleased|'m pleased|am happy to|please|invite|contact me|reach me|my name is|my colleagues?|my team|sincerely|regards|let me know|on behalf)\b/iu,
+  de: /(möchte Sie|lade Sie|freue mich|Mit freundlichen|im Namen|melden Sie sich)/iu,
+  fr: /(je vous invite|je souhaite|je me permets|cordialement|au nom de|n'hésitez pas)/iu,
+};
+/** A condition or body word in a first-person sentence makes it a patient's account. */
+const CONDITION = /\b(psoriasis|eczema|skin|asthma|arthritis|joints?|diabetes|sugar|blood|heart|cancer|depression|anxiety|mood|stomach|bowel|cough|breath\w*|itch\w*|rash|flares?|sleep\w*|pounds|weight|energy|body|head|back|knees?|legs?)\b/iu;
 const ATTRIBUTION = words("(?:real|actual) patients?", "patient (?:story|stories|testimonial)", "(?:as told by|says) \\p{Lu}\\p{L}+", "[-—–] ?\\p{Lu}\\p{L}+, (?:\\d+|age \\d+|a \\w+ patient|patient)");
 const QUOTE = /["“„«][^"”“»]{12,}["”“»]/u;
 
@@ -22,7 +30,7 @@ function testimonialFindings(s: SentenceContext): Hit[] {
   const attribution = new RegExp(ATTRIBUTION.source, "iu").exec(s.text);
   const firstPerson = FIRST_PERSON[s.language].exec(s.text);
   const quoted = QUOTE.exec(s.text);
-  const voice = firstPerson && EXPERIENCE[s.language].test(s.text) ? firstPerson : attribution ?? (quoted && (s.mentionsProduct || EXPERIENCE[s.language].test(quoted[0])) ? quoted : null);
+  const voice = firstPerson && !COURTESY[s.language].test(s.text) && (s.mentionsProduct || EXPERIENCE[s.language].test(s.text) || CONDITION.test(s.text)) ? firstPerson : attribution ?? (quoted && (s.mentionsProduct || EXPERIENCE[s.language].test(quoted[0])) ? quoted : null);
   if (!voice) return [];
   const start = quoted && quoted.index <= voice.index ? quoted.index : 0;
   const end = quoted && quoted.index <= voice.index ? quoted.index + quoted[0].length : s.text.trimEnd().length;
@@ -33,7 +41,7 @@ function testimonialFindings(s: SentenceContext): Hit[] {
 }
 
 const SPEED = (pattern: RegExp): PatternRule => ({
-  code: "SPEED_CLAIM", category: "misleading_testimonial_or_ease", severity: "warning", pattern, needsContext: true,
+  code: "SPEED_CLAIM", category: "misleading_testimonial_or_ease", severity: "warning", pattern,
   explain: (m, s) => `"${m}" promises a speed of effect; unless ${s.product}'s trials measured onset at that time point (and the claim names it), this overstates how fast patients can expect relief`,
 });
 const EASE = (pattern: RegExp): PatternRule => ({
@@ -44,16 +52,17 @@ const EASE = (pattern: RegExp): PatternRule => ({
 export const TESTIMONIAL_EASE_RULES: Lexicon = {
   en: [
     SPEED(words(
-      "fast(?:er|est)?(?:[- ]acting)?", "quick(?:ly|er|est)?", "rapid(?:ly)?(?:[- ]acting)?", "speedy", "immediate(?:ly)?(?! (?:before|after|prior))", "instant(?:ly)?", "in no time", "right away", "within (?:minutes|hours|days|\\d+ (?:minutes|hours|days))",
+      "fast(?:er|est)?(?:[- ]acting)?", "quick(?:ly|er|est)?", "rapid(?:ly)?(?:[- ]acting)?", "speedy", "immediate(?:ly)?(?! (?:before|after|prior))", "instant(?:ly)?", "in no time", "right away", "within (?:minutes|hours|days|weeks|a (?:day|week)|\\d+ (?:minutes|hours|days|weeks))(?! (?:of|before|after|prior))", "in as little as (?:a|an|one|\\d+)(?: [\\p{L}-]+)?", "as (?:soon|early) as (?:the )?(?:first|day|\\d+|one|a)(?: [\\p{L}-]+)?", "in (?:a|one) (?:day|week|hour)", "in (?:just |only )?seconds",
       "starts? (?:to )?work(?:ing|s)?", "works? (?:in|within)(?:,? for me,)? (?:about |as little as |just |only )?(?:\\d+|minutes|hours|days)(?:[-–]\\d+)?(?: (?:minutes|hours|days))?", "in (?:as little as|just|only) \\d+(?:[-–]\\d+)? (?:minutes|hours|days|weeks)",
-      "in (?:just |only )?(?:minutes|hours|days)", "from (?:the )?(?:first|day one|day 1)(?: dose)?", "on the spot", "(?:\\d+|two|three) times faster",
+      "in (?:just |only )?(?:minutes|hours|days)", "from (?:the )?(?:very )?(?:first|day one|day 1)(?: (?:dose|day|week|pill|injection))?", "starts? (?:to )?(?:work|\\p{L}+ing)", "on the spot", "(?:\\d+|two|three) times faster",
     )),
     EASE(words(
       "just (?:one|1|a|take|swallow|pop|apply|once)(?: \\w+)?", "only (?:one|1) (?:pill|tablet|capsule|dose|shot|injection)", "one (?:little |small |simple )?(?:pill|tablet|dose|shot|injection)(?:,)? (?:and|that's it|is all)",
       "simple", "simply", "simplif\\w+", "easy", "easier", "easily", "easy[- ]to[- ](?:use|take)", "effortless\\w*", "hassle[- ]free", "no hassle", "no fuss", "fuss[- ]free", "as easy as", "convenien\\w+",
       "anytime,? anywhere", "on the go", "no (?:need for|needles|water|appointments?|injections|refrigeration|infusions?)", "pop (?:a|one)", "set it and forget it", "fits? (?:easily )?(?:into|in) (?:your|any|my) (?:life|routine|day|schedule)",
       "fewer (?:pills|tablets|injections|doses|shots)", "(?:reduces?|cuts?|lowers?)(?: \\w+){0,3} (?:the )?(?:number of )?(?:pills|tablets|doses|injections)(?: \\w+)*",
-      "no (?:big )?deal", "worry[- ]free", "painless",
+      "no (?:big )?deal", "worry[- ]free", "painless", "that'?s (?:it|all)", "(?:and )?you'?re (?:done|set|good to go)", "one (?:[\\p{L}-]+ )?(?:pill|shot|jab|drop|patch) (?:a|per|each) (?:day|week|month)", "(?:once-?)?(?:monthly|weekly|daily) (?:shot|pill|jab)", "kicks? in", "not an? (?:shot|injection|needle|infusion)", "only (?:once|one)", "only (?:one|two|three|four|\\d+)(?: [\\p{L}-]+){0,2} (?:a|per|each) (?:day|week|month|year)", "(?:quick|tiny|small|little|simple) (?:pill|injection|shot|needle|pen|pinch|jab|drop)",
+      "(?:takes|in) (?:only |just )?(?:a few |\\d+ )?seconds", "no (?:daily )?(?:pills|injections|shots|needles)",
     )),
   ],
   de: [
