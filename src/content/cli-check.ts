@@ -1,0 +1,54 @@
+// `steward content check FILE`: the pre-review checks on a file of copy (plain text or markdown, or an
+// asset as JSON or YAML), without a server, for agencies writing copy. Exit 0 when no finding is an
+// error, 1 when one is, 2 on bad usage (no such file, unknown market, a bundle that does not load).
+import { readFileSync } from "node:fs";
+import { CATEGORY_TITLES } from "./promotion/index.ts";
+import { checkCopy, type PlacedFinding } from "./copy-check.ts";
+import { contentPolicyFromDir } from "./policy-dir.ts";
+
+interface CheckOptions {
+  market?: string;
+  product?: string;
+  channel?: string;
+  governance?: string;
+  json?: boolean;
+}
+
+function usage(message: string): void {
+  process.stderr.write(`steward content check: ${message}\n`);
+  process.exitCode = 2;
+}
+
+function describe(file: string, f: PlacedFinding): string {
+  const where = f.line !== undefined ? `${file}:${f.line}:${f.column}` : `${file}`;
+  const category = f.category ? ` [${f.category}]` : "";
+  const span = f.span ? ` "${f.span.text}"` : "";
+  const closest = f.code === "FREE_TEXT_CLAIM" && f.claimId ? ` (closest claim ${f.claimId}, similarity ${f.similarity?.toFixed(2)})` : "";
+  return `${where}: ${f.severity} ${f.code}${category}${span}${closest}\n    ${f.message}\n`;
+}
+
+export async function contentCheckCommand(file: string, options: CheckOptions): Promise<void> {
+  let content: string;
+  try {
+    content = readFileSync(file, "utf8");
+  } catch (error) {
+    return usage(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const read = contentPolicyFromDir(options.governance);
+  if (!read.ok) return usage(`the governance bundle does not load:\n${read.errors.join("\n")}`);
+  const result = checkCopy({ fileName: file, content, market: options.market, product: options.product, channel: options.channel }, read.policy, read.bundle);
+  if (!result.ok) return usage(result.message);
+  const errors = result.findings.filter((f) => f.severity === "error").length;
+  const warnings = result.findings.filter((f) => f.severity === "warning").length;
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ file, market: result.market, product: result.product, channel: result.channel, language: result.language, errors, warnings, findings: result.findings }, null, 2)}\n`);
+  } else {
+    for (const f of result.findings) process.stdout.write(describe(file, f));
+    const byCategory = Object.entries(CATEGORY_TITLES).flatMap(([c, title]) => {
+      const n = result.findings.filter((f) => f.category === c).length;
+      return n > 0 ? [`${title}: ${n}`] : [];
+    });
+    process.stdout.write(`${file}: ${errors} error(s), ${warnings} warning(s) for ${result.product ?? "no product"} in ${result.market} (${result.channel})${byCategory.length ? ` — ${byCategory.join("; ")}` : ""}\n`);
+  }
+  if (errors > 0) process.exitCode = 1;
+}
