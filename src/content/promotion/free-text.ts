@@ -17,7 +17,7 @@ export interface FreeTextSentence {
 }
 
 /** Words that make a sentence a claim even without the product's name (efficacy, safety, outcome; en, de, fr). */
-const CLAIM_WORD = /(?<![\p{L}])(lower|reduc|decreas|improv|effective|efficac|benefit|tolera|safe|risk|outcome|prevent|cure|relie|work|superior|better|faster|stronger|senk|reduz|verbesser|wirks|verträg|sicher|risiko|réduit|réduct|baisse|amélior|effica|toléra)/iu;
+const CLAIM_WORD = /(?<![\p{L}])(lower|reduc|decreas|improv|effective|efficac|benefit|tolera|safe|risk|outcome|prevent|cure|relie|work|superior|better|faster|stronger|fell|fall|drop|rose|cut|halv|doubl|fewer|less|more|senk|reduz|verbesser|wirks|verträg|sicher|risiko|réduit|réduct|baisse|amélior|effica|toléra)/iu;
 
 /** The boilerplate a market declares: its own entries and the default ones; null when it declares none. */
 export function boilerplateFor(policy: ContentPolicy, market: Market): string[] | null {

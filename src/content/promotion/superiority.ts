@@ -18,14 +18,24 @@ const QUESTION_OPENERS: Readonly<Record<SentenceContext["language"], RegExp>> = 
 
 /** Words that turn a question into a comparison: the reader's present treatment falls short, another does better. */
 const QUESTION_CUES: Readonly<Record<SentenceContext["language"], RegExp>> = {
-  en: words("still", "tired", "enough", "more", "better", "settle", "imagine", "ready", "struggling", "frustrated", "another", "other", "finally", "instead", "only", "just", "wish", "deserve", "want", "alternative", "switch\\w*", "current", "again"),
+  en: words("more", "better", "imagine", "ready", "another", "other", "finally", "only", "just", "want", "switch\\w*", "current", "again"),
   de: words("noch", "mehr", "besser", "genug", "andere\\p{L}*", "endlich", "wieder"),
   fr: words("encore", "plus", "mieux", "assez", "autre\\p{L}*", "enfin", "toujours"),
 };
 
+/** Cues that make a question a comparison by themselves: the reader's present state falls short. */
+const STRONG_CUES: Readonly<Record<SentenceContext["language"], RegExp>> = {
+  en: words("still", "tired", "enough", "settle\\w*", "frustrat\\w*", "struggl\\w*", "wish", "deserve", "instead", "alternative", "fed up", "sick of"),
+  de: words("immer noch", "genug", "satt"),
+  fr: words("toujours", "assez", "marre"),
+};
+/** A call to action ("Would you like to learn more?") asks, it does not compare. */
+const CALL_TO_ACTION = /\b(?:learn|read|find out|hear|know|see) more\b|\bquestions?\b|\bregister\b|\bjoin\b|\battend\b|\bcontact\b|\bsign up\b/iu;
+
 function questionFindings(s: SentenceContext): Hit[] {
-  if (!s.text.trimEnd().endsWith("?")) return [];
+  if (!s.text.trimEnd().endsWith("?") || CALL_TO_ACTION.test(s.text)) return [];
   const m = new RegExp(QUESTION_OPENERS[s.language].source, "iu").exec(s.text)
+    ?? new RegExp(STRONG_CUES[s.language].source, "iu").exec(s.text)
     ?? ((s.mentionsProduct || TREATMENT_CONTEXT[s.language].test(s.text)) ? new RegExp(QUESTION_CUES[s.language].source, "iu").exec(s.text) : null);
   if (!m) return [];
   return [{
@@ -49,7 +59,7 @@ export const SUPERIORITY_RULES: Lexicon = {
     "unlike (?:[\\p{L}-]+)(?: [\\p{L}-]+){0,2}", "(?<!(?:no|not|none) )(?:more|less|fewer|greater|better|higher|lower|stronger|faster|longer)(?: [\\p{L}-]+){0,4} than(?! (?:or equal|\\d|one|two|three|every|once|twice|usual|recommended|normal|placebo|baseline))", "(?:more|most) (?:advanced|effective|powerful|potent|complete|convenient|reliable)", "(?:better|greater|superior|stronger|faster|longer[- ]lasting) (?:than|results|relief|control|efficacy|protection|option)",
     "nothing else (?:has )?(?:worked|works|helped)", "(?<!(?:to|of|failed|after|prior|with|and|or|before|any|all|the|no) (?:one or more |two or more |at least \\w+ )?)(?:other|older|traditional|conventional|current|existing|usual) (?:[\\p{L}-]+ ){0,2}(?:treatments?|medications?|medicines?|therapies|options|drugs|pills)(?: (?:don'?t|do not|can'?t|cannot|fail|only))?",
     "outperform\\w*", "outshines?", "surpass\\w*", "(?:the )?competition", "competitors?", "(?:an )?edge over", "ahead of", "(?:isn'?t|aren'?t|is not|are not|wasn'?t|weren'?t) (?:enough|working|cutting it|doing enough)", "(?:can'?t|cannot|don'?t|do not) (?:do|match|compare)", "(?:the )?leading (?:treatment|brand|therapy|medication|medicine|choice|option)", "best[- ]in[- ]class", "(?:a )?new standard", "the (?:right|smart|clear) choice", "works better", "(?:#|no\\. ?|number )1", "(?:the )?(?:[\\p{L}]+er|better|best|right|smart|clear|obvious|preferred|logical|natural) (?:choice|option|way|pick)",
-    "(?:more and more |most |many )?(?:doctors|physicians|dermatologists|cardiologists|specialists|patients) (?:choose|prefer|trust|recommend|prescribe)", "most[- ]prescribed", "trusted by", "preferred by",
+    "(?:more and more |most |many )?(?:doctors|physicians|patients|people|\\p{L}+(?:ologists|icians|ists)) (?:choose|prefer|trust|recommend|prescribe|switch)", "most[- ]prescribed", "trusted by", "preferred by",
     "advanced (?:treatment|therapy|formula|option|science|technology)", "(?:a )?(?:new|different) (?:kind|class|way|approach|generation) (?:of|to)", "safer", "gentler", "instead of (?:[\\p{L}-]+ ){0,3}(?:pills?|injections?|shots?|treatments?|medications?|therap(?:y|ies)|steroids)",
   ))],
   de: [IMPLIED(words("besser als", "überlegen\\w*", "wirksamer als", "stärker als", "schneller als", "(?:das|der|die) einzige", "einzigartig\\w*", "revolution\\p{L}*", "bahnbrechend\\w*", "im Gegensatz zu (?:anderen|herkömmlichen)\\p{L}*"))],
