@@ -20,7 +20,7 @@ function usage(message: string): void {
 }
 
 function describe(file: string, f: PlacedFinding): string {
-  const where = f.line !== undefined ? `${file}:${f.line}:${f.column}` : `${file}`;
+  const where = f.line === undefined ? file : f.in === "body" ? `${file} (body):${f.line}:${f.column}` : `${file}:${f.line}:${f.column}`;
   const category = f.category ? ` [${f.category}]` : "";
   const span = f.span ? ` "${f.span.text}"` : "";
   const closest = f.code === "FREE_TEXT_CLAIM" && f.claimId ? ` (closest claim ${f.claimId}, similarity ${f.similarity?.toFixed(2)})` : "";

@@ -32,9 +32,10 @@ export interface CopyInput {
 }
 
 export interface PlacedFinding extends CheckFinding {
-  /** 1-based line and column in the file where the span starts (absent when the finding has no place in the file). */
+  /** 1-based line and column where the span starts (absent when the finding has no place), in the file or, when the asset's body is escaped in it (JSON), in the body. */
   line?: number;
   column?: number;
+  in?: "file" | "body";
 }
 
 export type CopyCheck =
@@ -94,10 +95,14 @@ export function checkCopy(input: CopyInput, policy: ContentPolicy, bundle: Bundl
   );
   const placed = findings.map((f): PlacedFinding => {
     if (!f.span) return f;
-    if (f.span.field === "rendered" && located.bodyAt !== null && f.span.start < located.body.length) return { ...f, ...lineAndColumn(input.content, located.bodyAt + f.span.start) };
+    if (f.span.field === "rendered" && f.span.start < located.body.length) {
+      return located.bodyAt !== null
+        ? { ...f, ...lineAndColumn(input.content, located.bodyAt + f.span.start), in: "file" }
+        : { ...f, ...lineAndColumn(located.body, f.span.start), in: "body" };
+    }
     if (f.span.field === "subject" && located.subject !== null) {
       const at = input.content.indexOf(located.subject);
-      if (at >= 0) return { ...f, ...lineAndColumn(input.content, at + f.span.start) };
+      if (at >= 0) return { ...f, ...lineAndColumn(input.content, at + f.span.start), in: "file" };
     }
     return f;
   });
