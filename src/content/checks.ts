@@ -188,7 +188,7 @@ function languageMatches(claim: CheckedClaim, language: string): boolean {
   return claim.language === null || primaryLanguage(claim.language) === primaryLanguage(language);
 }
 
-function productNames(asset: CheckedAsset, modules: readonly CheckedClaim[], rules: CheckRules): string[] {
+export function productNames(asset: CheckedAsset, modules: readonly CheckedClaim[], rules: CheckRules): string[] {
   const names = new Set<string>();
   for (const p of [asset.product, ...modules.map((m) => m.product)]) {
     if (!p) continue;

@@ -4,7 +4,7 @@
 // findings. Pure.
 import type { Market } from "../../shared/vocabulary.ts";
 import type { CheckedAsset, CheckedClaim, CheckFinding, CheckRules, Span } from "../checks.ts";
-import { HEAD_TO_HEAD, MATCH_THRESHOLD, productRuleFor } from "../checks.ts";
+import { HEAD_TO_HEAD, MATCH_THRESHOLD, productNames, productRuleFor } from "../checks.ts";
 import { primaryLanguage } from "../language.ts";
 import { findTerms, maskNonProse, numbers, sentences, similarity, type Sentence } from "../text.ts";
 import type { Detector, Hit, PromotionCategory, SentenceContext } from "./categories.ts";
@@ -61,16 +61,6 @@ function baseCategory(f: CheckFinding): PromotionCategory | undefined {
 function language(tag: string): SentenceContext["language"] {
   const p = primaryLanguage(tag);
   return p === "de" || p === "fr" ? p : "en";
-}
-
-function productNames(asset: CheckedAsset, modules: readonly CheckedClaim[], rules: CheckRules): string[] {
-  const names = new Set<string>();
-  for (const p of [asset.product, ...modules.map((m) => m.product)]) {
-    if (!p) continue;
-    names.add(p);
-    for (const n of productRuleFor(rules.policy, p)?.names ?? []) names.add(n);
-  }
-  return [...names];
 }
 
 function overlaps(a: Span | undefined, field: Span["field"], start: number, end: number): boolean {
