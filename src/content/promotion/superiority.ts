@@ -53,13 +53,20 @@ const IMPLIED = (pattern: RegExp): PatternRule => ({
 /** A comparison whose comparator is the trial's own control arm is not a superiority claim over another treatment. */
 const AGAINST_CONTROL = /^[^.;]{0,40}?\b(?:placebo|vehicle|sham|baseline)\b/iu;
 
+/** A line of therapy or standing the label does not give ("first-line", "go-to"); a label may state a line of therapy in its indication. */
+const STANDING = (pattern: RegExp): PatternRule => ({
+  code: "SUPERIORITY_IMPLIED", category: "unsubstantiated_superiority", severity: "warning", pattern,
+  unless: (s) => s.headToHead || /indicated/iu.test(s.text),
+  explain: (m, s) => `"${m}" places ${s.product} ahead of other options; unless the label or a head-to-head study supports it, this is an unsubstantiated comparison`,
+});
+
 export const SUPERIORITY_RULES: Lexicon = {
-  en: [IMPLIED(words(
+  en: [STANDING(words("first[- ]line", "first choice", "go-to", "drug of choice", "treatment of choice", "standard of care", "foundation(?:al)? (?:therapy|treatment)", "cornerstone")), IMPLIED(words(
     "game[- ]?changer", "breakthrough", "revolution\\w*", "next[- ]generation", "(?:the )?first and only", "(?:the )?only (?:\\w+ )?(?:treatment|medicine|medication|drug|therapy|option|pill|one)(?: that)?",
     "unlike (?:[\\p{L}-]+)(?: [\\p{L}-]+){0,2}", "(?<!(?:no|not|none) )(?:more|less|fewer|greater|better|higher|lower|stronger|faster|longer)(?: [\\p{L}-]+){0,4} than(?! (?:or equal|\\d|one|two|three|every|once|twice|usual|recommended|normal|placebo|baseline))", "(?:more|most) (?:advanced|effective|powerful|potent|complete|convenient|reliable)", "(?:better|greater|superior|stronger|faster|longer[- ]lasting) (?:than|results|relief|control|efficacy|protection|option)",
     "nothing else (?:has )?(?:worked|works|helped)", "(?<!(?:to|of|failed|after|prior|with|and|or|before|any|all|the|no) (?:one or more |two or more |at least \\w+ )?)(?:other|older|traditional|conventional|current|existing|usual) (?:[\\p{L}-]+ ){0,2}(?:treatments?|medications?|medicines?|therapies|options|drugs|pills)(?: (?:don'?t|do not|can'?t|cannot|fail|only))?",
-    "outperform\\w*", "outshines?", "surpass\\w*", "(?:the )?competition", "competitors?", "(?:an )?edge over", "ahead of", "(?:isn'?t|aren'?t|is not|are not|wasn'?t|weren'?t) (?:enough|working|cutting it|doing enough)", "(?:can'?t|cannot|don'?t|do not) (?:do|match|compare)", "(?:the )?leading (?:treatment|brand|therapy|medication|medicine|choice|option)", "best[- ]in[- ]class", "(?:a )?new standard", "the (?:right|smart|clear) choice", "works better", "(?:#|no\\. ?|number )1", "(?:the )?(?:[\\p{L}]+er|better|best|right|smart|clear|obvious|preferred|logical|natural) (?:choice|option|way|pick)",
-    "(?:more and more |most |many )?(?:doctors|physicians|patients|people|\\p{L}+(?:ologists|icians|ists)) (?:choose|prefer|trust|recommend|prescribe|switch)", "most[- ]prescribed", "trusted by", "preferred by",
+    "outperform\\w*", "deserves? (?:better|more)", "^\\s*finally", "(?:the )?root cause", "at (?:the|its) source", "outshines?", "surpass\\w*", "(?:the )?competition", "competitors?", "(?:an )?edge over", "ahead of", "(?:isn'?t|aren'?t|is not|are not|wasn'?t|weren'?t) (?:enough|working|cutting it|doing enough)", "(?:can'?t|cannot|don'?t|do not) (?:do|match|compare)", "(?:the )?leading (?:treatment|brand|therapy|medication|medicine|choice|option)", "best[- ]in[- ]class", "(?:a )?new standard", "the (?:right|smart|clear) choice", "works better", "(?:#|no\\. ?|number )1", "(?:the )?(?:[\\p{L}]+er|better|best|right|smart|clear|obvious|preferred|logical|natural) (?:choice|option|way|pick)",
+    "(?:more and more |most |many )?(?:doctors|physicians|patients|people|\\p{L}+(?:ologists|icians|ists)) (?:would |who )?(?:choose|prefer|trust|recommend|prescribe|switch)", "most[- ]prescribed", "trusted by", "preferred by",
     "advanced (?:treatment|therapy|formula|option|science|technology)", "(?:a )?(?:new|different) (?:kind|class|way|approach|generation) (?:of|to)", "safer", "gentler", "instead of (?:[\\p{L}-]+ ){0,3}(?:pills?|injections?|shots?|treatments?|medications?|therap(?:y|ies)|steroids)",
   ))],
   de: [IMPLIED(words("besser als", "überlegen\\w*", "wirksamer als", "stärker als", "schneller als", "(?:das|der|die) einzige", "einzigartig\\w*", "revolution\\p{L}*", "bahnbrechend\\w*", "im Gegensatz zu (?:anderen|herkömmlichen)\\p{L}*"))],
