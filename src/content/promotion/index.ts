@@ -8,6 +8,7 @@ import { HEAD_TO_HEAD, MATCH_THRESHOLD, productNames, productRuleFor } from "../
 import { primaryLanguage } from "../language.ts";
 import { findTerms, maskNonProse, numbers, sentences, similarity, type Sentence } from "../text.ts";
 import type { Detector, Hit, PromotionCategory, SentenceContext } from "./categories.ts";
+import { inStudyContext } from "./categories.ts";
 import { runRules } from "./categories.ts";
 import { efficacy } from "./efficacy.ts";
 import { RISK_RULES } from "./risk.ts";
@@ -73,14 +74,43 @@ function againstControl(f: CheckFinding, text: string): boolean {
 }
 
 /**
+ * A comparison reported with its trial and both arms' results ("In ARISTOTLE, … superior to warfarin
+ * (1.27% vs 1.60% per year)") is the head-to-head evidence itself, as a label states it: medical review
+ * confirms the trial, the copy is not refused.
+ */
+function fromTrial(f: CheckFinding, text: string): CheckFinding | null {
+  if (f.code !== "COMPARATIVE_WITHOUT_REFERENCE" || f.span?.field !== "rendered") return null;
+  const { from, to } = sentenceAround(text, f.span.start, f.span.end);
+  const sentence = text.slice(from, to);
+  if (!inStudyContext(sentence) || numbers(sentence).length < 2) return null;
+  return {
+    ...f, code: "COMPARATIVE_FROM_TRIAL", severity: "info", category: "unsubstantiated_superiority",
+    message: `"${f.span.text}" compares with another treatment and cites the trial and both arms' results; medical review must confirm the trial was a head-to-head comparison and cite it as a reference`,
+  };
+}
+
+/** The sentence around a span: from after the last full stop (one followed by a space, so not "1.27") or line break, to the next. */
+function sentenceAround(text: string, start: number, end: number): { from: number; to: number } {
+  const boundary = /[.!?](?=\s|$)|\n/g;
+  let from = 0;
+  let to = text.length;
+  for (const m of text.matchAll(boundary)) {
+    if (m.index < start) from = m.index + 1;
+    else if (m.index >= end) {
+      to = m.index;
+      break;
+    }
+  }
+  return { from, to };
+}
+
+/**
  * An OFF_LABEL finding on a limitation of use ("is not indicated for …") or on a use whose sentence goes on
  * to state the indication in full ("for the treatment of adults with …, in combination with …").
  */
 function labelFaithful(f: CheckFinding, text: string, indications: readonly string[] | undefined): boolean {
   if (f.code !== "OFF_LABEL" || f.span?.field !== "rendered" || !indications) return false;
-  const from = Math.max(...[".", "!", "?", "\n"].map((c) => text.lastIndexOf(c, f.span!.start - 1))) + 1;
-  const ends = [".", "!", "?", "\n"].map((c) => text.indexOf(c, f.span!.end)).filter((i) => i >= 0);
-  const to = ends.length > 0 ? Math.min(...ends) : text.length;
+  const { from, to } = sentenceAround(text, f.span.start, f.span.end);
   return negatedUse(text.slice(from, f.span.start), f.span.start - from) || statesIndication(text.slice(from, to), f.span.text, indications);
 }
 
@@ -98,6 +128,8 @@ export function withPromotionFindings(base: readonly CheckFinding[], asset: Chec
   const rule = productRuleFor(rules.policy, product);
   const found: CheckFinding[] = base.filter((f) => !againstControl(f, text) && !labelFaithful(f, text, rule?.indications)).map((f) => {
     const category = f.category ?? baseCategory(f);
+    const trial = fromTrial(f, text);
+    if (trial) return trial;
     return category ? { ...f, category } : f;
   });
   const lang = language(asset.language);
