@@ -40,7 +40,7 @@ export const EFFICACY_RULES: Lexicon = {
       "feel (?:like )?(?:yourself|myself|your best|my best|normal|great|good again|like new)", "(?:improv\\w+|preserv\\w+|better|maintain\\w*|protect\\w*) (?:your |their |my )?quality of life", "quality of life",
       "enjoy (?:life|more|every|the (?:moments|things))", "take (?:back )?control of (?:your|my)", "reclaim (?:your|my)", "freedom (?:from|to)", "life without limits", "be there for",
       "(?:not|never) (?:be )?in a fog", "imagine", "(?:on|in) your (?:own )?terms", "be ready (?:whenever|when|for|anytime)", "whenever the moment", "(?:play|work|travel|dance|sleep|run|walk|hike|live|laugh|go out|eat|swim|garden|socialize) (?:[\\p{L}-]+ ){0,3}again", "(?:your|my) (?:old|best|true) self",
-      "back (?:in control|on track|to normal|in the game)", "(?:normal|active|fuller|full) life", "more time (?:for|with|doing|together)", "sleep through the night", "peace of mind", "(?:more|full of|boost\\w* (?:your )?) ?energ\\w*", "(?:hold|holding) (?:[\\p{L}-]+ ){0,3}back", "gives? (?:[\\p{L}-]+ ){0,2}(?:more time|back|(?:your|their|his|her) life)", "(?:never|don't|won't) miss (?:a|another|out)", "(?:keep|stay) (?:up with|active|doing)", "(?:play|be there) (?:with|for) (?:your|my|the) (?:kids|grandkids|children|family)", "(?:go|get) on with (?:the rest of )?(?:my|your) day", "(?:just )?go with the rest of (?:my|your) day", "more (?:good )?days", "do (?:more of )?(?:the things|what) (?:you|I) love",
+      "back (?:in control|on track|to normal|in the game)", "(?:normal|active|fuller|full) life", "more time (?:for|with|doing|together)", "sleep through the night", "more (?:time )?living", "(?:is|are) (?:now |finally )?possible", "within (?:your )?reach", "can be yours", "peace of mind", "(?:more|full of|boost\\w* (?:your )?) ?energ\\w*", "(?:hold|holding) (?:[\\p{L}-]+ ){0,3}back", "gives? (?:[\\p{L}-]+ ){0,2}(?:more time|back|(?:your|their|his|her) life)", "(?:never|don't|won't) miss (?:a|another|out)", "(?:keep|stay) (?:up with|active|doing)", "(?:play|be there) (?:with|for) (?:your|my|the) (?:kids|grandkids|children|family)", "(?:go|get) on with (?:the rest of )?(?:my|your) day", "(?:just )?go with the rest of (?:my|your) day", "more (?:good )?days", "do (?:more of )?(?:the things|what) (?:you|I) love",
     )),
   ],
   de: [
@@ -66,13 +66,15 @@ const BENEFIT = /(?<![\p{L}])(can|could|will|help\p{L}*|get|gets|feel\p{L}*|enjo
 const CAUTION = /(advise|instruct|counsel|tell|inform|side effects?|risks?|allergic|do not|don't|don’t|tell your|ask your|talk to your|call your|seek|emergency|stop taking|if you|before you|pregnan|breastfeed|warning|serious|may cause|can cause|Nebenwirkung|effets indésirables)/iu;
 /** How promotional copy opens an imperative; a label's imperatives (take, administer, monitor) are instructions. */
 const PROMO_IMPERATIVE = /^\s*(?:get|feel|enjoy|sleep|live|turn|say|reclaim|rediscover|discover|experience|find|make|keep|be|take back|stop worrying|go|fall|wake|breathe|move|love|embrace|imagine|unlock|unleash|break free|own|seize|choose|switch|give|help|offer|bring|let|don't let|don’t let|start (?:strong|right|smart|fresh|today))(?![\p{L}])/iu;
+/** The same after an opening clause: "For Crohn's and colitis, choose …". */
+const CLAUSE_IMPERATIVE = /[,:;—–]\s*(?:choose|try|ask (?:about|for)|switch to|get|discover|experience|start|make the switch)(?![\p{L}])/iu;
 const PRODUCT_VERBS = "stops|ends|eliminates|erases|defeats|conquers|beats|fixes|heals|restores|protects|shields|guards|transforms|frees|unlocks|empowers|gives|lets|means|brings";
 
 function readerPromise(s: SentenceContext): Hit[] {
   if (CAUTION.test(s.text)) return [];
   const context = s.mentionsProduct || TREATMENT_CONTEXT[s.language].test(s.text) || /(?<![\p{L}])(?:patients?|Patient\p{L}*)(?![\p{L}])/u.test(s.text);
   const reader = READER[s.language].exec(s.text);
-  const imperative = s.language === "en" ? PROMO_IMPERATIVE.exec(s.text) : null;
+  const imperative = s.language === "en" ? PROMO_IMPERATIVE.exec(s.text) ?? (context ? CLAUSE_IMPERATIVE.exec(s.text) : null) : null;
   const names = s.names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
   const acting = names && s.language === "en" ? new RegExp(`(?:${names})\\s+(?:${PRODUCT_VERBS})(?![\\p{L}])`, "iu").exec(s.text) : null;
   const m = (reader && context && BENEFIT.test(s.text) ? reader : null) ?? imperative ?? acting;

@@ -41,7 +41,8 @@ const qualified = (text: string) => STUDY_OR_ARM.test(text) || TRIAL_ACRONYM.tes
 
 function populationFindings(s: SentenceContext): Hit[] {
   const hits: Hit[] = [];
-  for (const m of s.text.matchAll(new RegExp(SUBGROUP.source, "giu"))) {
+  // A subgroup compared with its own control arm (a randomized-withdrawal maintenance result) is qualified.
+  for (const m of COMPARATOR.test(s.text) ? [] : s.text.matchAll(new RegExp(SUBGROUP.source, "giu"))) {
     hits.push({
       code: "SUBGROUP_AS_POPULATION", category: "omission_of_material_facts", severity: "error", start: m.index, end: m.index + m[0].length,
       message: `"${m[0]}" is a selected subset of the trial population; presenting its result as what patients on ${s.product} can expect omits the result in the whole population studied`,
