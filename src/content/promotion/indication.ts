@@ -5,7 +5,7 @@ import { coverage, tokens } from "../text.ts";
 import { words, type Detector, type Hit, type SentenceContext } from "./categories.ts";
 
 const GENERAL = words(
-  "(?:for|in|to) (?:all|any|every) (?:patients?|people|persons?|adults?|ages|types?|kinds?|forms?|stages?|severit(?:y|ies))", "(?:of|at) all (?:severities|ages|stages|types|levels|grades)", "(?:any|every) (?:level of )?severity", "for (?:everyone|anyone|everybody)", "whatever the cause",
+  "(?:for|in|to) (?:all|any|every) (?:[\\p{L}-]+ ){0,2}(?:patients?|people|persons?|adults?|ages|types?|kinds?|forms?|stages?|severit(?:y|ies))", "(?:of|at) all (?:severities|ages|stages|types|levels|grades)", "(?:any|every) (?:level of )?severity", "for (?:everyone|anyone|everybody)", "whatever the cause",
   "regardless of (?:the )?(?:[\\p{L}-]+ ){0,2}(?:cause|severity|stage|type|age|how|subtype|genotype|status|weight)", "across all (?:[\\p{L}-]+ ){0,2}(?:types|patients|groups|subgroups|ages|stages)", "(?:all|any) (?:types?|forms?|kinds?|stages?) of", "(?:and|or) (?:many |other |related |similar )+(?:conditions|diseases|disorders|symptoms|illnesses)",
   "(?:für|bei) (?:alle|jede[nrm]?) (?:Patient\\p{L}*|Formen?|Arten?)", "unabhängig von (?:der )?(?:Ursache|Schwere)",
   "for (?:all|any|every) (?:of )?(?:your )?(?:[\\p{L}-]+ )?(?:needs|symptoms|conditions|problems)", "pour tous les patients", "quelle que soit la cause", "(?:toutes|tous) (?:les )?(?:formes|types)",

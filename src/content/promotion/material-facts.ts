@@ -28,7 +28,7 @@ const POPULATION = /\b(?:in|of) (?:adults?|patients|people|women|men|children) (
 const STUDY_OR_ARM = /\b(?:study|studies|trial|trials|placebo|vehicle|versus|vs\.?|compared (?:with|to)|randomi[sz]ed|Studie\p{L}*|gegenüber|étude\p{L}*|essai\p{L}*|contre)\b/iu;
 const TRIAL_ACRONYM = /(?<![\p{L}\p{N}])\p{Lu}{2,}[\p{Lu}\d]*(?:-[\p{Lu}\d][\p{Lu}\d]*)+(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])\p{Lu}{3,} \d+(?![\p{L}\p{N}])|\b(?:In|in) \p{Lu}{4,}(?![\p{L}\p{N}])/u;
 /** Age or sex cut-offs that pick a part of the trial population ("in women under 50"). */
-const AGE_CUT = words("(?:in|among|for) (?:women|men|patients|people|adults|those) (?:under|over|younger than|older than|below|above) (?:the age of )?\\d+");
+const AGE_CUT = words("(?:in|among|for) (?:patients|people|those|adults) with the (?:most|more|highest|greatest|worst|lowest) [\\p{L}-]+(?: [\\p{L}-]+)?", "(?:in|among|for) (?:women|men|patients|people|adults|those) (?:under|over|younger than|older than|below|above) (?:the age of )?\\d+");
 /** How a label states use or dosing; such sentences are not effect claims. */
 const LABEL_VOICE = /\b(?:indicated|approved|recommended|dosage|dose|doses|contraindicated|limitations? of use|not (?:been )?(?:established|studied|evaluated))\b/iu;
 /** Risk statements and negations describe harms or limits, not effects claimed. */

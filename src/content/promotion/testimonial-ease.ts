@@ -53,7 +53,7 @@ export const TESTIMONIAL_EASE_RULES: Lexicon = {
   en: [
     SPEED(words(
       "fast(?:er|est)?(?:[- ]acting)?", "quick(?:ly|er|est)?", "rapid(?:ly)?(?:[- ]acting)?", "speedy", "immediate(?:ly)?(?! (?:before|after|prior))", "instant(?:ly)?", "in no time", "right away", "within (?:minutes|hours|days|weeks|a (?:day|week)|\\d+ (?:minutes|hours|days|weeks))(?! (?:of|before|after|prior))", "in as little as (?:a|an|one|\\d+)(?: [\\p{L}-]+)?", "within the (?:very )?first (?:day|days|week|weeks|dose|month)", "as (?:soon|early) as (?:the )?(?:first|day|\\d+|one|a)(?: [\\p{L}-]+)?", "in (?:a|one) (?:day|week|hour)", "in (?:just |only )?seconds",
-      "starts? (?:to )?work(?:ing|s)?", "works? (?:in|within)(?:,? for me,)? (?:about |as little as |just |only )?(?:\\d+|minutes|hours|days)(?:[-–]\\d+)?(?: (?:minutes|hours|days))?", "in (?:as little as|just|only) \\d+(?:[-–]\\d+)? (?:minutes|hours|days|weeks)",
+      "starts? (?:to )?work(?:ing|s)?", "(?:works?|acts?|takes? effect|kicks? in|starts? acting) (?:in|within)(?:,? for me,)? (?:about |as little as |just |only )?(?:\\d+|minutes|hours|days)(?:[-–]\\d+)?(?: (?:minutes|hours|days))?", "in (?:as little as|just|only) \\d+(?:[-–]\\d+)? (?:minutes|hours|days|weeks)",
       "in (?:just |only )?(?:minutes|hours|days)", "from (?:the )?(?:very )?(?:first|day one|day 1)(?: (?:dose|day|week|pill|injection))?", "starts? (?:to )?(?:work|\\p{L}+ing)", "on the spot", "(?:\\d+|two|three) times faster",
     )),
     EASE(words(
@@ -75,8 +75,11 @@ export const TESTIMONIAL_EASE_RULES: Lexicon = {
   ],
 };
 
+/** Warnings and instructions use "immediately" and "rapidly" about harms and actions, not about the drug's effect. */
+const CAUTION = /\b(?:not|discontinue\w*|stop|deteriorat\w*|life-threatening|may occur|if it occurs|avoid|caution|warning|risk|seek|emergency)\b/iu;
+
 export const testimonialOrEase: Detector = (s) => {
   const hits = [...testimonialFindings(s), ...runRules(TESTIMONIAL_EASE_RULES[s.language], s)];
   // A time point measured in a study ("at 2 hours in Study 1") is a result, not a promise of speed.
-  return hits.filter((h) => h.code !== "SPEED_CLAIM" || !(inStudyContext(s.text) && /\d/.test(s.text) && !/fast|quick|rapid|schnell|rapide/iu.test(s.text.slice(h.start, h.end))));
+  return hits.filter((h) => h.code !== "SPEED_CLAIM" || !(CAUTION.test(s.text) || (inStudyContext(s.text) && /\d/.test(s.text) && !/fast|quick|rapid|schnell|rapide/iu.test(s.text.slice(h.start, h.end)))));
 };
