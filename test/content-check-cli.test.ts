@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll } from "vitest";
+import { openContext } from "../src/server/context.ts";
+import { seedDemo } from "../src/demo/seed.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const steward = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin/steward.js"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, DATABASE_URL: "" } });
@@ -65,6 +67,29 @@ describe("steward content check", () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("PROHIBITED_WORDING");
   });
+
+  it("with --data, copy may restate the store's approved claims, and other product sentences name the closest one", async () => {
+    const data = join(dir, "store");
+    const ctx = await openContext({ dataDir: data });
+    try {
+      await seedDemo(ctx);
+    } finally {
+      ctx.anchor.close();
+      await ctx.store.close();
+    }
+    const copy = "Dear Doctor,\nCardiozan lowered LDL-C by 50% from baseline at week 12 when added to maximally tolerated statin therapy.\nCardiozan fits the routine of patients on statins.\n";
+    const path = file("restates.txt", copy);
+    const offline = JSON.parse(steward("content", "check", path, "--json").stdout);
+    expect(offline.findings.map((f: any) => f.code)).toContain("POPULATION_OMITTED");
+    const r = steward("content", "check", path, "--data", data, "--json");
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.findings.map((f: any) => f.code)).not.toContain("POPULATION_OMITTED");
+    const free = out.findings.find((f: any) => f.code === "FREE_TEXT_CLAIM");
+    expect(free).toMatchObject({ line: 3, column: 1, severity: "warning" });
+    expect(free.claimId).toMatch(/^clm-cardiozan-/);
+    expect(steward("content", "check", path, "--data", join(dir, "no-store")).status).toBe(2);
+  }, 60_000);
 
   it("exits 2 on bad usage: no file, a missing file, an unknown market, a broken asset", () => {
     expect(steward("content", "check").status).toBe(2);

@@ -1,16 +1,23 @@
 // `steward content check FILE`: the pre-review checks on a file of copy (plain text or markdown, or an
 // asset as JSON or YAML), without a server, for agencies writing copy. Exit 0 when no finding is an
 // error, 1 when one is, 2 on bad usage (no such file, unknown market, a bundle that does not load).
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { openStore } from "../store/db.ts";
+import { storedActiveBundle } from "../governance/active.ts";
+import { DEFAULT_CONTENT_POLICY } from "../governance/content-policy.ts";
 import { CATEGORY_TITLES } from "./promotion/index.ts";
-import { checkCopy, type PlacedFinding } from "./copy-check.ts";
-import { contentPolicyFromDir } from "./policy-dir.ts";
+import { checkCopy, copySettings, type PlacedFinding } from "./copy-check.ts";
+import { loadLibrary } from "./evaluation.ts";
+import { contentPolicyFromDir, type BundleRead } from "./policy-dir.ts";
+import type { CheckedClaim } from "./checks.ts";
 
 interface CheckOptions {
   market?: string;
   product?: string;
   channel?: string;
   governance?: string;
+  data?: string;
   json?: boolean;
 }
 
@@ -34,9 +41,25 @@ export async function contentCheckCommand(file: string, options: CheckOptions): 
   } catch (error) {
     return usage(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const read = contentPolicyFromDir(options.governance);
+  const input = { fileName: file, content, market: options.market, product: options.product, channel: options.channel };
+  let read: BundleRead = contentPolicyFromDir(options.governance);
+  let library: CheckedClaim[] = [];
+  // With a store: its approved claims are what the copy may restate, and its active bundle the rules in force.
+  if (options.data !== undefined) {
+    if (!process.env.DATABASE_URL && !existsSync(join(options.data, "steward.db"))) return usage(`no Steward store in ${options.data}`);
+    const settings = copySettings(input);
+    if ("error" in settings) return usage(settings.error);
+    const store = await openStore({ databaseUrl: process.env.DATABASE_URL, dataDir: options.data, migrate: false });
+    try {
+      const active = options.governance ? null : await storedActiveBundle(store.db);
+      if (active) read = { ok: true, policy: active.content ?? DEFAULT_CONTENT_POLICY, bundle: active };
+      library = await loadLibrary(store.db, settings.market, settings.product ?? null, new Date());
+    } finally {
+      await store.close();
+    }
+  }
   if (!read.ok) return usage(`the governance bundle does not load:\n${read.errors.join("\n")}`);
-  const result = checkCopy({ fileName: file, content, market: options.market, product: options.product, channel: options.channel }, read.policy, read.bundle);
+  const result = checkCopy(input, read.policy, read.bundle, library);
   if (!result.ok) return usage(result.message);
   const errors = result.findings.filter((f) => f.severity === "error").length;
   const warnings = result.findings.filter((f) => f.severity === "warning").length;

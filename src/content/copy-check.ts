@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Bundle } from "../governance/bundle.ts";
 import type { ContentPolicy } from "../governance/content-policy.ts";
 import { ChannelSchema, type Channel, type Market } from "../shared/vocabulary.ts";
-import { preReviewChecks, requiredSafetyInfo, type CheckFinding } from "./checks.ts";
+import { preReviewChecks, requiredSafetyInfo, type CheckedClaim, type CheckFinding } from "./checks.ts";
 import { detectLanguage } from "./language.ts";
 import { renderAsset } from "./render.ts";
 import { findTerms } from "./text.ts";
@@ -76,7 +76,15 @@ function namedProduct(policy: ContentPolicy, body: string): string | null {
   return named.length === 1 ? named[0]![1].names[0] ?? named[0]![0] : null;
 }
 
-export function checkCopy(input: CopyInput, policy: ContentPolicy, bundle: Bundle): CopyCheck {
+/** Where the copy's settings come from, decided before any claim is loaded. */
+export function copySettings(input: CopyInput): { market: string; product: string | undefined } | { error: string } {
+  const located = locate(input);
+  if (typeof located === "string") return { error: located };
+  return { market: (input.market ?? located.fields?.market ?? "US").toUpperCase(), product: input.product ?? located.fields?.product ?? undefined };
+}
+
+/** `library`: approved claims the copy may restate (from a store, when one is given). */
+export function checkCopy(input: CopyInput, policy: ContentPolicy, bundle: Bundle, library: readonly CheckedClaim[] = []): CopyCheck {
   const located = locate(input);
   if (typeof located === "string") return { ok: false, message: located };
   const market = (input.market ?? located.fields?.market ?? "US").toUpperCase();
@@ -91,7 +99,7 @@ export function checkCopy(input: CopyInput, policy: ContentPolicy, bundle: Bundl
   const findings = preReviewChecks(
     { channel: channel.data, market, language, product, subject: located.subject, safetyInfo: isi, modules: [], rendered },
     [],
-    { policy, marketLanguage: bundle.markets[market]?.language ?? null, library: [] },
+    { policy, marketLanguage: bundle.markets[market]?.language ?? null, library },
   );
   const placed = findings.map((f): PlacedFinding => {
     if (!f.span) return f;

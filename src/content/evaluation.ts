@@ -59,7 +59,7 @@ export async function loadModuleClaims(db: Db | Tx, modules: readonly ModuleRef[
 }
 
 /** Approved claims for a market (and product) that free copy may restate: their newest approved version each. */
-async function loadLibrary(db: Db | Tx, market: Market, product: string | null, now: Date): Promise<CheckedClaim[]> {
+export async function loadLibrary(db: Db | Tx, market: Market, product: string | null, now: Date): Promise<CheckedClaim[]> {
   let q = db.selectFrom("claim_versions")
     .innerJoin("claims", "claims.id", "claim_versions.claim_id")
     .selectAll("claim_versions")
