@@ -68,7 +68,7 @@ export type Lexicon = Readonly<Partial<Record<SentenceContext["language"], reado
 
 /** Words that show a sentence is about treatment, so ease and speed wording applies to it. */
 export const TREATMENT_CONTEXT: Readonly<Record<SentenceContext["language"], RegExp>> = {
-  en: /\b(treat\w*|therap\w*|medic\w*|drug|pill|tablet|capsule|dose|dosing|\w*inject\w*|\w*inhal\w*|shot|pen|patch|take|taking|relief|relieve\w*|works?|working|symptoms?|pain|prescri\w*|chemo\w*|infusion|applicator|inhaler|device|regimen|monitoring|patients?|puffs?|breath\w*)\b/iu,
+  en: /\b(treat\w*|therap\w*|medic\w*|drug|pill|tablet|capsule|dose|dosing|\w*inject\w*|\w*inhal\w*|shot|pen|patch|take|taking|relief|relieve\w*|works?|working|symptoms?|pain|prescri\w*|chemo\w*|infusion|applicator|inhaler|device|regimen|monitoring|patients?|puffs?|breath\w*|appl(?:y|ies|ied|ication)|cream|gel|ointment|drops?)\b/iu,
   de: /(behandl\w*|therap\w*|medikament\w*|arznei\w*|tablette\w*|kapsel\w*|dosis|spritze\w*|injektion\w*|einnahme|einnehmen|linderung|wirkt|wirkung|beschwerden|schmerz\w*)/iu,
   fr: /(traitement\w*|thérap\w*|médicament\w*|comprimé\w*|gélule\w*|dose|injection\w*|stylo|prise|soulag\w*|agit|efficac\w*|symptôme\w*|douleur\w*)/iu,
 };

@@ -16,6 +16,9 @@ const USE = /(?<![\p{L}])(?:is (?:indicated|approved|used) (?:for|in|to treat|to
 /** What an indication carries that a broadened use drops: population, severity, line of therapy, combination. */
 const QUALIFIER = /(?<![\p{L}])((?:women|men|adults|patients|children|females|males) with|premenopausal|postmenopausal|pregnan\w*|associated with|due to|caused by|secondary to|adults?|adult|pediatric|paediatric|children|adolescents|infants|aged|ages?|years?|females?|women of|men with|who|whose|in combination|combined with|adjunct\w*|add-on|moderate\w*|moderately|severe\w*|severely|mild|chronic|acute|episodic|previously|first-line|second-line|after|inadequate\w*|intoleran\w*|receiving|candidates|refractory|relapsed|metastatic|advanced|locally|unresectable|reduce|lower|harbou?ring|positive|negative|resistant|high-risk|at risk|established|stage|grade|nonvalvular|Erwachsene\p{L}*|Kinder\p{L}*|mittelschwer\p{L}*|schwer\p{L}*|chronisch\p{L}*|adultes?|enfants?|modérée?s?|sévère|chronique)(?![\p{L}])/iu;
 
+/** "for topical use only": a route of administration, not a condition. */
+const ROUTE = /^(?:[\p{L}-]+ )?use\b/iu;
+
 /** "is not indicated for", "has not been evaluated for the treatment of": a limitation of use, not a stated use. */
 const NEGATED = /(?<![\p{L}])(?:not|no|never|nicht|kein\p{L}*|pas)(?![\p{L}])/iu;
 
@@ -68,7 +71,7 @@ function unqualifiedFindings(s: SentenceContext): Hit[] {
     if (negatedUse(s.text, m.index + m[0].length - m[1]!.length)) continue;
     if (QUALIFIER.test(rest) || QUALIFIER.test(s.text.slice(0, m.index))) continue;
     const use = stripEnd(m[1]!);
-    if (tokens(use).length === 0 || tokens(use).length > 8) continue;
+    if (tokens(use).length === 0 || tokens(use).length > 8 || ROUTE.test(use)) continue;
     // A label names a use after "is indicated" in its own technical terms; only a short one there reads as broadened.
     if (/indicated/iu.test(s.text.slice(0, m.index + m[0].length)) && tokens(use).length > 3) continue;
     const start = m.index + m[0].lastIndexOf(m[1]!);

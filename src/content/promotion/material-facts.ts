@@ -71,7 +71,7 @@ function populationFindings(s: SentenceContext): Hit[] {
   }
   const figure = FIGURE.exec(s.text);
   const aboutEffect = s.mentionsProduct && EFFECT.test(s.text);
-  if (hits.length === 0 && figure && (PEOPLE.test(s.text) || aboutEffect) && !qualified(s.text) && !INSTRUCTION.test(s.text)) {
+  if (hits.length === 0 && figure && (PEOPLE.test(s.text) || aboutEffect) && !qualified(s.text) && !INSTRUCTION.test(s.text) && !LABEL_VOICE.test(s.text)) {
     hits.push({
       code: "POPULATION_OMITTED", category: "omission_of_material_facts", severity: "warning", start: figure.index, end: figure.index + figure[0].length,
       message: `"${figure[0]}" is presented without the study, population, time point or comparator it comes from; a reader takes it as what every patient can expect`,

@@ -54,14 +54,14 @@ export const TESTIMONIAL_EASE_RULES: Lexicon = {
     SPEED(words(
       "fast(?:er|est)?(?:[- ]acting)?", "quick(?:ly|er|est)?", "rapid(?:ly)?(?:[- ]acting)?", "speedy", "immediate(?:ly)?(?! (?:before|after|prior))", "instant(?:ly)?", "in no time", "right away", "within (?:minutes|hours|days|weeks|a (?:day|week)|\\d+ (?:minutes|hours|days|weeks))(?! (?:of|before|after|prior))", "in as little as (?:a|an|one|\\d+)(?: [\\p{L}-]+)?", "within the (?:very )?first (?:day|days|week|weeks|dose|month)", "as (?:soon|early) as (?:the )?(?:first|day|\\d+|one|a)(?: [\\p{L}-]+)?", "in (?:a|one) (?:day|week|hour)", "in (?:just |only )?seconds",
       "starts? (?:to )?work(?:ing|s)?", "(?:works?|acts?|takes? effect|kicks? in|starts? acting) (?:in|within)(?:,? for me,)? (?:about |as little as |just |only )?(?:\\d+|minutes|hours|days)(?:[-–]\\d+)?(?: (?:minutes|hours|days))?", "in (?:as little as|just|only) \\d+(?:[-–]\\d+)? (?:minutes|hours|days|weeks)",
-      "in (?:just |only )?(?:minutes|hours|days)", "from (?:the )?(?:very )?(?:first|day one|day 1)(?: (?:dose|day|week|pill|injection))?", "starts? (?:to )?(?:work|\\p{L}+ing)", "on the spot", "(?:\\d+|two|three) times faster",
+      "in (?:just |only )?(?:minutes|hours|days)", "(?:starts?|begins?|comes?|kicks? in) (?:in|within) (?:minutes|hours|days)", "in (?:minutes|hours|days), not (?:hours|days|weeks|months)", "from (?:the )?(?:very )?(?:first|day one|day 1)(?: (?:dose|day|week|pill|injection))?", "starts? (?:to )?(?:work|\\p{L}+ing)", "on the spot", "(?:\\d+|two|three) times faster",
     )),
     EASE(words(
       "just (?:one|1|a|take|swallow|pop|apply|once)(?: \\w+)?", "only (?:one|1) (?:pill|tablet|capsule|dose|shot|injection)", "one (?:little |small |simple )?(?:pill|tablet|dose|shot|injection)(?:,)? (?:and|that's it|is all)",
       "simple", "simply", "simplif\\w+", "easy", "easier", "easily", "easy[- ]to[- ](?:use|take)", "effortless\\w*", "hassle[- ]free", "no hassle", "no fuss", "fuss[- ]free", "as easy as", "convenien\\w+",
       "anytime,? anywhere", "(?:use|take|do) it (?:anywhere|anytime)", "on the go", "no (?:need for|needles|water|appointments?|injections|refrigeration|infusions?)", "pop (?:a|one)", "set it and forget it", "fits? (?:easily )?(?:into|in) (?:your|any|my) (?:life|routine|day|schedule)",
       "fewer (?:pills|tablets|injections|doses|shots)", "(?:reduces?|cuts?|lowers?)(?: \\w+){0,3} (?:the )?(?:number of )?(?:pills|tablets|doses|injections)(?: \\w+)*",
-      "no (?:big )?deal", "worry[- ]free", "painless", "that'?s (?:it|all)", "(?:minimal|no|less|little|fewer) (?:routine )?(?:monitoring|lab tests?|blood tests?|titration|office visits)", "^\\s*(?:done|easy|simple|that'?s it)\\.?\\s*$", "^\\s*(?:one|1|a single) (?:tablet|pill|capsule|shot|dose|injection)\\.?\\s*$", "^\\s*once a (?:day|week|month)\\.?\\s*$", "(?:and )?you'?re (?:done|set|good to go)", "one (?:[\\p{L}-]+ )?(?:pill|shot|jab|drop|patch) (?:a|per|each) (?:day|week|month)", "(?:once-?)?(?:monthly|weekly|daily) (?:shot|pill|jab)", "kicks? in", "not an? (?:shot|injection|needle|infusion)", "only (?:once|one)", "only (?:one|two|three|four|\\d+)(?: [\\p{L}-]+){0,2} (?:a|per|each) (?:day|week|month|year)", "(?:quick|tiny|small|little|simple) (?:pill|injection|shot|needle|pen|pinch|jab|drop)",
+      "no (?:big )?deal", "worry[- ]free", "painless", "that'?s (?:it|all)", "(?:and )?forget (?:it|about it)", "(?:minimal|no|less|little|fewer) (?:routine )?(?:monitoring|lab tests?|blood tests?|titration|office visits)", "^\\s*(?:done|easy|simple|that'?s it)\\.?\\s*$", "^\\s*(?:one|1|a single) (?:tablet|pill|capsule|shot|dose|injection)\\.?\\s*$", "^\\s*once a (?:day|week|month)\\.?\\s*$", "(?:and )?you'?re (?:done|set|good to go)", "one (?:[\\p{L}-]+ )?(?:pill|shot|jab|drop|patch) (?:a|per|each) (?:day|week|month)", "(?:once-?)?(?:monthly|weekly|daily) (?:shot|pill|jab)", "kicks? in", "not an? (?:shot|injection|needle|infusion)", "only (?:once|one)", "only (?:one|two|three|four|\\d+)(?: [\\p{L}-]+){0,2} (?:a|per|each) (?:day|week|month|year)", "(?:quick|tiny|small|little|simple) (?:pill|injection|shot|needle|pen|pinch|jab|drop)",
       "(?:takes|in) (?:only |just )?(?:a few |\\d+ )?seconds", "no (?:daily )?(?:pills|injections|shots|needles)",
     )),
   ],
@@ -76,7 +76,7 @@ export const TESTIMONIAL_EASE_RULES: Lexicon = {
 };
 
 /** Warnings and instructions use "immediately" and "rapidly" about harms and actions, not about the drug's effect. */
-const CAUTION = /\b(?:not|discontinue\w*|stop|deteriorat\w*|life-threatening|may occur|if it occurs|avoid|caution|warning|risk|seek|emergency)\b/iu;
+const CAUTION = /\b(?:(?:do|does|should|must|can|may|will) not|not (?:be|recommended|use|initiate)|discontinue\w*|stop|deteriorat\w*|life-threatening|may occur|if it occurs|avoid|caution|warning|risk|seek|emergency)\b/iu;
 
 export const testimonialOrEase: Detector = (s) => {
   const hits = [...testimonialFindings(s), ...runRules(TESTIMONIAL_EASE_RULES[s.language], s)];
