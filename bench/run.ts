@@ -1,12 +1,13 @@
 // `npm run bench`: figures printed, never asserted. Compare ratios measured in one run.
 // BENCH_SECONDS (HTTP and ingest load, default 10), BENCH_SIM_HCPS / BENCH_SIM_DAYS (default 10,000 × 90,
-// the size of the simulator's goal: under 60 s), BENCH_ONLY=decide,http,ingest,dispatch,withdrawal,sim.
+// the size of the simulator's goal: under 60 s), BENCH_ONLY=decide,http,ingest,dispatch,withdrawal,sim,content.
 import { benchDecideWithExample } from "./decide.ts";
 import { benchHttp } from "./http.ts";
 import { benchIngest, describeIngest } from "./ingest.ts";
 import { benchDispatch } from "./dispatch.ts";
 import { printWithdrawalBench } from "./withdrawal.ts";
 import { benchSimulator, formatSimBench } from "./sim.ts";
+import { printContentEval } from "./eval-content.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",")) : null;
@@ -41,3 +42,5 @@ if (wanted("withdrawal")) {
 if (wanted("sim")) {
   console.log(formatSimBench(await benchSimulator({ hcps: Number(process.env.BENCH_SIM_HCPS ?? 10_000), days: Number(process.env.BENCH_SIM_DAYS ?? 90) })));
 }
+
+if (wanted("content")) printContentEval();

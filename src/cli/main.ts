@@ -72,6 +72,16 @@ content
   .option("--data <dir>", "data directory", ".steward")
   .option("--format <format>", "csv or jsonl (default: from the file name)")
   .action(async (file: string, options) => (await import("../content/cli-import.ts")).contentImportCommand(file, options));
+content
+  .command("check <file>")
+  .description("run the pre-review checks on a file of copy (text, markdown, or an asset as JSON/YAML) without a server; exit 1 on errors")
+  .option("--market <market>", "the market the copy is for (default: the asset's, else US)")
+  .option("--product <name>", "the product the copy promotes (default: the asset's, else the one content.yaml product it names)")
+  .option("--channel <channel>", "email, web, … (default: the asset's; email when it has a subject, else web)")
+  .option("--governance <dir>", "the bundle whose content.yaml applies (default: the store's active bundle with --data, else the example bundle)")
+  .option("--data <dir>", "a Steward store whose approved claims the copy may restate (SQLite in DIR, or DATABASE_URL)")
+  .option("--json", "print the findings as JSON", false)
+  .action(async (file: string, options) => (await import("../content/cli-check.ts")).contentCheckCommand(file, options));
 
 const data = program.command("data").description("continuous data");
 data

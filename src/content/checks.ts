@@ -9,6 +9,7 @@ import { detectLanguage, primaryLanguage } from "./language.ts";
 import { scanTokens } from "./personalization.ts";
 import { findTerms, maskNonProse, numbers, sentences, similarity, type Sentence } from "./text.ts";
 import { findRestatements, gapMessage, gapSeverity } from "./restatement.ts";
+import { withPromotionFindings, type PromotionCategory } from "./promotion/index.ts";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -28,6 +29,10 @@ export interface CheckFinding {
   /** The request field the finding is about, e.g. `claims[2]` or `subject`. */
   field?: string;
   claimId?: string;
+  /** The OPDP promotional-violation category the finding belongs to (docs/prereview.md). */
+  category?: PromotionCategory;
+  /** FREE_TEXT_CLAIM: how close (0–1) the sentence came to `claimId`, the closest approved claim. */
+  similarity?: number;
 }
 
 export interface CheckedClaim {
@@ -68,7 +73,7 @@ export const MATCH_THRESHOLD = 0.8;
 /** Claims this close are the ones a sentence draws on (their numbers may appear in it). */
 const DRAWS_ON = 0.5;
 /** How a head-to-head study shows in a citation. */
-const HEAD_TO_HEAD = /head[- ]to[- ]head|\bversus\b|\bvs\.?\s+(?!placebo)\p{L}|\bcompared (?:with|to)\s+(?!placebo)\p{L}|comparative (?:trial|study)/iu;
+export const HEAD_TO_HEAD = /head[- ]to[- ]head|\bversus\b|\bvs\.?\s+(?!placebo)\p{L}|\bcompared (?:with|to)\s+(?!placebo)\p{L}|comparative (?:trial|study)/iu;
 /** Words that make a sentence about the product a claim (efficacy, safety, outcome), in en, de, fr. */
 const CLAIM_WORD = /(?<![\p{L}])(lower|reduc|decreas|improv|effective|efficac|benefit|tolera|safe|risk|outcome|prevent|cure|work|superior|better|faster|stronger|senk|reduz|verbesser|wirks|verträg|sicher|risiko|réduit|réduct|baisse|amélior|effica|toléra)/iu;
 const NUMBER = /\d/;
@@ -102,7 +107,7 @@ export function preReviewChecks(asset: CheckedAsset, claims: readonly CheckedCla
   const copy = copyFindings(asset, modules, rules);
   // A sentence whose figures match no claim is already an error; it is not also an incomplete restatement.
   const unmatched = new Set(copy.filter((f) => f.code === "CLAIM_UNMATCHED").map((f) => f.span!.start));
-  return [
+  return withPromotionFindings([
     ...moduleFindings(asset, byId),
     ...subjectFindings(asset, rules),
     ...copy,
@@ -111,7 +116,7 @@ export function preReviewChecks(asset: CheckedAsset, claims: readonly CheckedCla
     ...channelFindings(asset),
     ...languageFindings(asset, rules),
     ...personalizationFindings(asset),
-  ];
+  ], asset, claims, rules);
 }
 
 /** Tokens outside the contract's list would reach the HCP raw: an error, so the asset cannot be approved. */
@@ -202,7 +207,7 @@ function languageMatches(claim: CheckedClaim, language: string): boolean {
   return claim.language === null || primaryLanguage(claim.language) === primaryLanguage(language);
 }
 
-function productNames(asset: CheckedAsset, modules: readonly CheckedClaim[], rules: CheckRules): string[] {
+export function productNames(asset: CheckedAsset, modules: readonly CheckedClaim[], rules: CheckRules): string[] {
   const names = new Set<string>();
   for (const p of [asset.product, ...modules.map((m) => m.product)]) {
     if (!p) continue;

@@ -3,6 +3,7 @@
 // class. Optional: without it the built-in defaults below apply (an English lexicon, email needs an
 // unsubscribe link and a subject of at most 78 characters, one MLR reviewer for any risk class).
 import { z } from "zod";
+import { compilePattern } from "./regex.ts";
 import { MarketSchema, REVIEWER_ROLES, type Market, type ReviewerRole } from "../shared/vocabulary.ts";
 
 export interface WordingLexicon {
@@ -42,6 +43,13 @@ export interface ContentPolicy {
    * `review.distinctReviewers: true` adds: no two signatures of one version in the same role.
    */
   separation: { distinctReviewers: boolean };
+  /**
+   * Declared boilerplate per market (`default` applies to every market): sentences copy may carry that are
+   * neither a claim nor the ISI (unsubscribe footer, company address). An entry is a sentence, or a
+   * regular expression written `/…/`. Where a market has any, every other product-related sentence must
+   * restate an approved claim (FREE_TEXT_CLAIM otherwise).
+   */
+  boilerplate?: Readonly<Record<string, readonly string[]>>;
 }
 
 const MLR: ReviewSlot = ["reviewer:medical", "reviewer:legal", "reviewer:regulatory"];
@@ -89,7 +97,17 @@ export const ContentFileSchema = z.strictObject({
     }).optional(),
   }).optional(),
   review: z.strictObject({ low: Slots.optional(), medium: Slots.optional(), high: Slots.optional(), distinctReviewers: z.boolean().default(false) }).optional(),
+  boilerplate: z.record(z.union([z.literal("default"), MarketSchema]), z.array(z.string().trim().min(1, "a boilerplate entry cannot be empty").refine(validPattern, "a /…/ entry must be a regular expression RE2 can compile (no backreferences or lookaround)"))).optional(),
 });
+
+/** A boilerplate entry written `/…/` is a regular expression (RE2 syntax, matched case-insensitively). */
+export function isPatternEntry(entry: string): boolean {
+  return entry.length > 2 && entry.startsWith("/") && entry.endsWith("/");
+}
+
+function validPattern(entry: string): boolean {
+  return !isPatternEntry(entry) || compilePattern(`(?i)${entry.slice(1, -1)}`).ok;
+}
 export type ContentFile = z.output<typeof ContentFileSchema>;
 
 export function toContentPolicy(file: ContentFile): ContentPolicy {
@@ -100,6 +118,7 @@ export function toContentPolicy(file: ContentFile): ContentPolicy {
     channels: { email: file.channels?.email ?? d.channels.email },
     review: { low: file.review?.low ?? d.review.low, medium: file.review?.medium ?? d.review.medium, high: file.review?.high ?? d.review.high },
     separation: { distinctReviewers: file.review?.distinctReviewers ?? d.separation.distinctReviewers },
+    ...(file.boilerplate ? { boilerplate: file.boilerplate } : {}),
   };
 }
 
@@ -108,6 +127,7 @@ export function marketsNamedIn(raw: unknown): [(string | number)[], string][] {
   const out: [(string | number)[], string][] = [];
   if (!isRecord(raw)) return out;
   if (isRecord(raw.lexicon)) for (const key of Object.keys(raw.lexicon)) if (key !== "default") out.push([["lexicon", key], key]);
+  if (isRecord(raw.boilerplate)) for (const key of Object.keys(raw.boilerplate)) if (key !== "default") out.push([["boilerplate", key], key]);
   if (isRecord(raw.products)) {
     for (const [name, p] of Object.entries(raw.products)) {
       if (isRecord(p) && isRecord(p.isi)) for (const key of Object.keys(p.isi)) out.push([["products", name, "isi", key], key]);
