@@ -5,6 +5,8 @@
 // the safety information is sent once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
 import { ManualClock } from "../src/shared/clock.ts";
 import { Dispatcher } from "../src/dispatch/dispatcher.ts";
 import { defaultDispatchConfig, type DispatchConfig } from "../src/dispatch/config.ts";
@@ -15,7 +17,8 @@ import { asReceived, startSmtpReceiver, type SmtpReceiver } from "./smtp.ts";
 
 const sha256 = (s: string) => hash("sha256", s, "hex");
 const SIGN = { signature: { password: PASSWORD, meaning: "approved" } };
-const ISI = "IMPORTANT SAFETY INFORMATION: Cardiozan may raise liver enzymes; monitor liver function.";
+// The example bundle's content.yaml declares Cardiozan's US safety information; an asset carries that one.
+const ISI = (parse(readFileSync(new URL("../governance/content.yaml", import.meta.url), "utf8")) as { products: { cardiozan: { isi: { US: string } } } }).products.cardiozan.isi.US;
 const ANSWER = {
   subject: "Your medical information request: renal impairment",
   text: "Dear Dr. Rao,\n\nNo dose adjustment of Cardiozan is needed in mild to moderate renal impairment (eGFR 30–89 mL/min/1.73 m²).\n\nReference: Cardiozan US Prescribing Information, section 8.6.\n\nMedical Information, Cardiozan",
