@@ -6,6 +6,11 @@ import type { DataUsePolicy } from "./data-use.ts";
 
 export type AuthorityOutcome = "autonomous" | "confirm" | "forbidden";
 
+/** Where a rule or a contact figure came from: the global files, or a market's overlay (markets/<M>/). */
+export type Layer = "global" | `market:${string}`;
+export const GLOBAL: Layer = "global";
+export const marketLayer = (market: string): Layer => `market:${market}`;
+
 /** What a CEL condition sees. Absent content is passed as null and conditions on it are null-safe. */
 export interface ConditionInput {
   proposal: {
@@ -43,6 +48,8 @@ export interface AuthorityRule {
   /** Required reviewers when outcome is `confirm`; empty otherwise. */
   reviewers: readonly ReviewerRole[];
   reason: string | null;
+  /** Absent means global. An overlay rule only tightens: it never lowers what the global rules decide. */
+  layer?: Layer;
 }
 
 export interface AuthorityMatrix {
@@ -60,6 +67,8 @@ export interface Cap {
   perMs: number;
   /** As written, e.g. "email 2 per 7d" — used in reason messages. */
   label: string;
+  /** Absent means global. */
+  layer?: Layer;
 }
 
 export interface QuietHours {
@@ -74,6 +83,11 @@ export interface ContactPolicy {
   quietHours: QuietHours | null;
   exemptPurposes: readonly Purpose[];
   arbitration: readonly ("priority" | "expectedValue")[];
+  /** Where the minimum gap and the quiet hours came from; absent means global. */
+  layers?: { minGap: Layer; quietHours: Layer };
+  /** The policy in force for HCPs of a market with an overlay: global caps plus the overlay's, the longer
+   *  gap, the wider quiet hours. Markets without an overlay use this policy itself. */
+  byMarket?: Readonly<Record<Market, ContactPolicy>>;
 }
 
 export type ConsentRegime = "opt_in" | "opt_out";
@@ -126,4 +140,6 @@ export interface BundleError {
   column: number;
   field?: string;
   message: string;
+  /** Set where the error has a code of its own in the contract: an overlay that could loosen. */
+  code?: "OVERLAY_LOOSENS";
 }

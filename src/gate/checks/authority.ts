@@ -71,31 +71,31 @@ export function checkAuthority(input: GateInput): AuthorityCheckResult {
   const verdict = evaluateAuthority(matrix, conditionInput(input));
   const what = `${input.proposal.action} for ${input.proposal.purpose} purpose`;
 
-  let reasons: Reason[];
-  let rules: string[];
+  // Each reason names the layer its rule came from; the default is the global matrix's.
+  const reasons: Reason[] = [];
+  const rules: string[] = [];
+  const layers: Record<string, string> = {};
   if (verdict.defaulted) {
-    reasons = [
-      {
-        code: codeOf(matrix.default),
-        message: `No authority rule matched ${what}; the default (${matrix.default}) applies`,
-        ruleId: "default",
-      },
-    ];
-    rules = ["default"];
-  } else {
-    reasons = new Array<Reason>(verdict.spoke.length);
-    rules = new Array<string>(verdict.spoke.length);
-    for (let i = 0; i < verdict.spoke.length; i++) {
-      const rule = verdict.spoke[i]!;
-      reasons[i] = { code: codeOf(rule.outcome), message: rule.reason ?? ruleSentence(rule, what), ruleId: rule.id };
-      rules[i] = rule.id;
-    }
+    reasons.push({
+      code: codeOf(matrix.default),
+      message: `No authority rule matched ${what}; the default (${matrix.default}) applies`,
+      ruleId: "default",
+      layer: "global",
+    });
+    rules.push("default");
+    layers.default = "global";
+  }
+  for (const rule of verdict.spoke) {
+    const layer = rule.layer ?? "global";
+    reasons.push({ code: codeOf(rule.outcome), message: rule.reason ?? ruleSentence(rule, what), ruleId: rule.id, layer });
+    rules.push(rule.id);
+    layers[rule.id] = layer;
   }
   return {
     check: "authority",
     status: verdict.outcome === "autonomous" ? "pass" : verdict.outcome === "confirm" ? "hold" : "fail",
     reasons,
-    evidence: { outcome: verdict.outcome, reviewers: verdict.reviewers, rules },
+    evidence: { outcome: verdict.outcome, reviewers: verdict.reviewers, rules, layers },
     outcome: verdict.outcome,
     reviewers: verdict.reviewers,
   };
