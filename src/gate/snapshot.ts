@@ -12,6 +12,8 @@ export interface AgentView {
   actions: readonly ActionType[];
   markets: readonly Market[];
   priority: number;
+  /** The agent's own values of authority.yaml's tunables (its owner sets them); absent: none set. */
+  thresholds?: Readonly<Record<string, number>>;
 }
 
 export interface HcpView {

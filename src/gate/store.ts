@@ -76,6 +76,7 @@ async function agentView(trx: Tx, id: string, reads: TransactionReads | undefine
     ? {
         id: row.id, name: row.name, owner: row.owner, status: row.status as AgentStatus, statusReason: row.status_reason,
         actions: parseJson<ActionType[]>(row.actions, []), markets: parseJson<Market[]>(row.markets, []), priority: row.priority,
+        thresholds: parseJson<Record<string, number>>(row.thresholds, {}),
       }
     : null;
   reads?.agents.set(id, view);

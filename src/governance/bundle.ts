@@ -22,7 +22,8 @@ export interface ConditionInput {
     assetId: string | null;
   };
   hcp: { id: string; market: Market; specialty: string; segment: string | null; attributes: Record<string, unknown> } | null;
-  agent: { id: string; owner: string; priority: number } | null;
+  /** `thresholds`: the agent's tunables in force (its own values, else authority.yaml's defaults). */
+  agent: { id: string; owner: string; priority: number; thresholds?: Readonly<Record<string, number>> } | null;
   content: { id: string; riskClass: "low" | "medium" | "high"; product: string | null; market: Market; channel: Channel } | null;
   now: Date;
 }
@@ -58,6 +59,14 @@ export interface AuthorityMatrix {
   rules: readonly AuthorityRule[];
   /** authority.yaml `review:`; absent means the safe defaults (an agent's owner does not confirm its touches). */
   review?: { ownerMayConfirm: boolean };
+  /** authority.yaml `tunables:`: knobs an agent's owner sets per agent within [min, max]. */
+  tunables?: Readonly<Record<string, Tunable>>;
+}
+
+export interface Tunable {
+  min: number;
+  max: number;
+  default: number;
 }
 
 export interface Cap {
@@ -112,7 +121,7 @@ export interface BundleTestCase {
   name: string;
   proposal: Partial<ConditionInput["proposal"]> & { action: ActionType; purpose?: Purpose };
   hcp: { market: Market; specialty?: string; segment?: string | null };
-  agent?: { owner?: string; priority?: number };
+  agent?: { owner?: string; priority?: number; thresholds?: Readonly<Record<string, number>> };
   content?: { riskClass?: "low" | "medium" | "high"; product?: string | null };
   expect: { authority: AuthorityOutcome; reviewers?: readonly ReviewerRole[]; rules?: readonly string[] };
 }

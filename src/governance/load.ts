@@ -24,6 +24,7 @@ import {
   MarketsSchema,
   OverlayContactSchema,
   TestsSchema,
+  TUNABLE_NAME,
   authoritySchema,
   overlayAuthoritySchema,
   type AuthorityFile,
@@ -71,7 +72,7 @@ interface Checked<T> {
 
 export function loadBundle(files: Readonly<Record<string, string>>): BundleLoad {
   const errors: BundleError[] = [];
-  const compiler = createConditionCompiler();
+  const compiler = createConditionCompiler(tunableNames(files[AUTHORITY_FILE]));
 
   errors.push(...unknownFiles(files));
   const authority = check(files, AUTHORITY_FILE, authoritySchema(compiler), errors);
@@ -235,6 +236,23 @@ function unknownFiles(files: Readonly<Record<string, string>>): BundleError[] {
 
 function testFileNames(files: Readonly<Record<string, string>>): string[] {
   return Object.keys(files).filter((name) => TEST_FILE.test(name)).sort();
+}
+
+/**
+ * The tunables authority.yaml declares, read before its rules are compiled so conditions can type-check
+ * agent.thresholds.<name>. A malformed declaration is reported when the file itself is checked.
+ */
+function tunableNames(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const { file, errors } = parseSource(AUTHORITY_FILE, text);
+  if (errors.length > 0) return [];
+  let raw: unknown;
+  try {
+    raw = file.doc.toJS();
+  } catch {
+    return [];
+  }
+  return isRecord(raw) && isRecord(raw.tunables) ? Object.keys(raw.tunables).filter((name) => TUNABLE_NAME.test(name)) : [];
 }
 
 // --- market overlays ---------------------------------------------------------------------------------
@@ -423,6 +441,7 @@ function toAuthorityMatrix(file: AuthorityFile): AuthorityMatrix {
     default: file.default,
     rules: file.rules.map(toRule),
     review: { ownerMayConfirm: file.review?.ownerMayConfirm ?? false },
+    ...(file.tunables && Object.keys(file.tunables).length > 0 ? { tunables: file.tunables } : {}),
   };
 }
 

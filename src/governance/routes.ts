@@ -59,6 +59,7 @@ export function describeBundle(bundle: Bundle) {
     owner: bundle.authority.owner,
     default: bundle.authority.default,
     rules: bundle.authority.rules.map((r) => ({ id: r.id, when: r.when, if: r.condition?.source ?? null, outcome: r.outcome, reviewers: r.reviewers, reason: r.reason, layer: r.layer ?? "global" })),
+    tunables: bundle.authority.tunables ?? {},
     review: { ownerMayConfirm: bundle.authority.review?.ownerMayConfirm ?? false, distinctReviewers: bundle.content?.separation.distinctReviewers ?? false },
     contact: bundle.contact,
     markets: bundle.markets,

@@ -162,8 +162,17 @@ export function authoritySchema(compiler: ConditionCompiler) {
     rules: z.array(ruleSchema(compiler)).default([]),
     // Separation of duties for decision reviews (src/reviews/separation.ts).
     review: strict({ ownerMayConfirm: z.boolean().default(false) }).optional(),
+    tunables: z.record(z.string().regex(TUNABLE_NAME, "a tunable's name is an identifier such as minConfidence"), TunableSchema).optional(),
   });
 }
+
+/** A tunable is read in CEL as agent.thresholds.<name>, so its name is a CEL identifier. */
+export const TUNABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const TunableSchema = strict({ min: z.number(), max: z.number(), default: z.number() }).superRefine((t, ctx) => {
+  if (t.min > t.max) ctx.addIssue({ code: "custom", path: ["max"], message: `max ${t.max} is below min ${t.min}` });
+  else if (t.default < t.min || t.default > t.max) ctx.addIssue({ code: "custom", path: ["default"], message: `the default ${t.default} is outside [${t.min}, ${t.max}]` });
+});
 export type AuthorityFile = z.output<ReturnType<typeof authoritySchema>>;
 
 // --- contact.yaml ------------------------------------------------------------------------------------
@@ -272,6 +281,7 @@ export const TestsSchema = z.array(
     agent: strict({
       owner: z.string().optional(),
       priority: z.number().int().min(0).max(100).optional(),
+      thresholds: z.record(z.string(), z.number()).optional(),
     }).optional(),
     content: strict({
       riskClass: RiskClassSchema.optional(),

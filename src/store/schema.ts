@@ -21,6 +21,8 @@ export interface AgentsTable {
   status_reason: string | null;
   status_changed_at: string;
   created_at: string;
+  /** JSON object: the agent's own values of authority.yaml's tunables (migration 012). */
+  thresholds: string;
 }
 
 export interface UsersTable {

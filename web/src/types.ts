@@ -37,6 +37,8 @@ export interface Agent {
   statusReason: string | null;
   statusChangedAt: string;
   createdAt: string;
+  /** The agent's own values of the bundle's tunables; a tunable not here has its default. */
+  thresholds?: Record<string, number>;
 }
 
 export type OutcomeCounts = Record<Outcome, number> & { total: number };

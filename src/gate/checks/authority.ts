@@ -2,6 +2,7 @@
 // coded by that rule's own outcome; when none spoke, one reason for the default (ruleId "default").
 import type { AuthorityOutcome, AuthorityRule, ConditionInput } from "../../governance/bundle.ts";
 import { evaluateAuthority } from "../../governance/authority.ts";
+import { thresholdsInForce } from "../../agents/thresholds.ts";
 import type { ReviewerRole } from "../../shared/vocabulary.ts";
 import type { Reason, ReasonCode } from "../reasons.ts";
 import type { CheckResult } from "../verdict.ts";
@@ -49,7 +50,7 @@ function ruleSentence(rule: AuthorityRule, what: string): string {
  * path): each is a structural superset of the declared shape, and conditions are type-checked at load
  * against the declared fields only.
  */
-function conditionInput({ proposal, snapshot, channel, now }: GateInput): ConditionInput {
+function conditionInput({ proposal, snapshot, channel, now }: GateInput, thresholds: Readonly<Record<string, number>> | null): ConditionInput {
   return {
     proposal: {
       action: proposal.action,
@@ -60,7 +61,7 @@ function conditionInput({ proposal, snapshot, channel, now }: GateInput): Condit
       assetId: proposal.assetId,
     },
     hcp: snapshot.hcp,
-    agent: snapshot.agent,
+    agent: thresholds && snapshot.agent ? { ...snapshot.agent, thresholds } : snapshot.agent,
     content: snapshot.asset,
     now,
   };
@@ -68,7 +69,9 @@ function conditionInput({ proposal, snapshot, channel, now }: GateInput): Condit
 
 export function checkAuthority(input: GateInput): AuthorityCheckResult {
   const matrix = input.bundle.authority;
-  const verdict = evaluateAuthority(matrix, conditionInput(input));
+  // The agent's tunables in force are recorded with the decision, so its explanation shows the value used.
+  const thresholds = matrix.tunables ? thresholdsInForce(matrix.tunables, input.snapshot.agent?.thresholds) : null;
+  const verdict = evaluateAuthority(matrix, conditionInput(input, thresholds));
   const what = `${input.proposal.action} for ${input.proposal.purpose} purpose`;
 
   // Each reason names the layer its rule came from; the default is the global matrix's.
@@ -95,7 +98,7 @@ export function checkAuthority(input: GateInput): AuthorityCheckResult {
     check: "authority",
     status: verdict.outcome === "autonomous" ? "pass" : verdict.outcome === "confirm" ? "hold" : "fail",
     reasons,
-    evidence: { outcome: verdict.outcome, reviewers: verdict.reviewers, rules, layers },
+    evidence: { outcome: verdict.outcome, reviewers: verdict.reviewers, rules, layers, ...(thresholds ? { thresholds } : {}) },
     outcome: verdict.outcome,
     reviewers: verdict.reviewers,
   };
