@@ -110,6 +110,8 @@ export interface StatusChange {
 export async function changeStatus(ctx: Context, actor: string, id: string, to: AgentStatus, reason: string): Promise<StatusChange> {
   return write(ctx, actor, async (w) => {
     const change = await setStatus(ctx, w, id, to, reason);
+    // A resume closes the agent's monitor trips: from now on a monitor may trip (and pause) it again.
+    if (to === "active") await w.trx.updateTable("monitor_trips").set({ resolved_at: w.now.toISOString() }).where("agent_id", "=", id).where("resolved_at", "is", null).execute();
     const halt = await standingHalt(w.trx);
     if (halt) await w.trx.deleteFrom("portfolio_halt_agents").where("halt_id", "=", halt.id).where("agent_id", "=", id).execute();
     return change;
@@ -180,6 +182,11 @@ export async function resumeAll(ctx: Context, actor: string, reason: string): Pr
     w.audit("portfolio.resumed", "portfolio", { haltId: halt.id, reason, resumed });
     return { resumed, haltId: halt.id };
   });
+}
+
+/** Inside a caller's unit of work (a monitor's trip pauses the agent in the same transaction that records it). */
+export async function pauseAgentIn(ctx: Context, w: Write, id: string, reason: string): Promise<StatusChange> {
+  return setStatus(ctx, w, id, "paused", reason);
 }
 
 async function setStatus(ctx: Context, w: Write, id: string, to: AgentStatus, reason: string): Promise<StatusChange> {

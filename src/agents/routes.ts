@@ -5,7 +5,7 @@ import type { Context } from "../shared/context.ts";
 import { callerOf } from "../server/app.ts";
 import { actorOf, requireRole, requireUser } from "../auth/principal.ts";
 import { changeStatus, currentHalt, getAgent, haltAll, listAgents, resumeAll, NewAgentSchema, registerAgent, setThresholds, StatusChangeSchema } from "./portfolio.ts";
-import { requireSettable } from "./thresholds.ts";
+import { requireSettable, settableOf } from "./thresholds.ts";
 import { isAgentOwner } from "../reviews/separation.ts";
 import { forbidden } from "../shared/errors.ts";
 import { dryRun } from "../governance/dry-run.ts";
@@ -54,13 +54,13 @@ export const agentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) 
   };
   app.put("/agents/:id/thresholds", { schema: { tags, operationId: "setAgentThresholds", summary: "Set the agent's own values of the bundle's tunables (its owner or an admin)", params: IdParams, body: ThresholdsBody, response: responses({ 200: ok(AgentResponse, "The agent with its thresholds") }, 400, 401, 403, 404, 413, 415, 422) } }, async (req) => {
     const user = await thresholdsWriter(req);
-    requireSettable(ctx.governance.current().authority.tunables ?? {}, req.body);
+    requireSettable(settableOf(ctx.governance.current()), req.body);
     return { agent: await setThresholds(ctx, actorOf(user), req.params.id, req.body) };
   });
   app.post("/agents/:id/thresholds/dry-run", { schema: { tags, operationId: "dryRunAgentThresholds", summary: "Replay the agent's recent decisions with candidate thresholds", params: IdParams, body: ThresholdsBody, response: responses({ 200: ok(DryRunResponse.omit({ tests: true }), "What would change for this agent") }, 400, 401, 403, 404, 413, 415, 422) } }, async (req) => {
     await thresholdsWriter(req);
     const bundle = await ctx.governance.refresh(ctx.store.db);
-    requireSettable(bundle.authority.tunables ?? {}, req.body);
+    requireSettable(settableOf(bundle), req.body);
     return dryRun(ctx.store.db, bundle, bundle, 500, { agentId: req.params.id, thresholds: req.body });
   });
 

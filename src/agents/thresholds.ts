@@ -1,6 +1,7 @@
 // An agent's thresholds: the tunables authority.yaml declares (`tunables: { minConfidence: { min, max,
 // default } }`), set per agent by its owner within bounds. Pure rules here; the route stores and audits.
-import type { Tunable } from "../governance/bundle.ts";
+import type { Bundle, Tunable } from "../governance/bundle.ts";
+import { monitorThresholdName } from "../governance/monitors.ts";
 import { AppError, invalid } from "../shared/errors.ts";
 
 export type ThresholdRefusal =
@@ -44,4 +45,10 @@ export function thresholdsInForce(tunables: Readonly<Record<string, Tunable>>, o
     values[name] = Math.min(tunable.max, Math.max(tunable.min, set));
   }
   return values;
+}
+
+/** What an owner may set for an agent: authority.yaml's tunables and, as monitor:<id>, the threshold of each monitor that declares bounds. */
+export function settableOf(bundle: Bundle): Record<string, Tunable> {
+  const monitors = (bundle.monitors ?? []).flatMap((m) => (m.bounds ? [[monitorThresholdName(m.id), { min: m.bounds.min, max: m.bounds.max, default: m.threshold }] as const] : []));
+  return { ...bundle.authority.tunables, ...Object.fromEntries(monitors) };
 }

@@ -3,6 +3,7 @@
 import type { ActionType, Channel, Market, Purpose, ReviewerRole } from "../shared/vocabulary.ts";
 import type { ContentPolicy } from "./content-policy.ts";
 import type { DataUsePolicy } from "./data-use.ts";
+import type { Monitor } from "./monitors.ts";
 
 export type AuthorityOutcome = "autonomous" | "confirm" | "forbidden";
 
@@ -138,6 +139,8 @@ export interface Bundle {
   content?: ContentPolicy;
   /** data.yaml: which event sources may serve which purposes, per market; absent: everything everywhere (dataUseOf). */
   dataUse?: DataUsePolicy;
+  /** monitors.yaml: what is watched per agent over time, and what a trip does; absent: nothing. */
+  monitors?: readonly Monitor[];
   /** The source files as loaded, so the active bundle can be stored, shown and re-loaded. */
   files: Readonly<Record<string, string>>;
 }

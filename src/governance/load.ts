@@ -37,6 +37,7 @@ import {
   type OverlayContactFile,
   type TestsFile,
 } from "./schema.ts";
+import { MonitorsFileSchema, toMonitors } from "./monitors.ts";
 import { OVERLAY_FILE, contactLoosenings, mergeContact, overlayRule } from "./overlay.ts";
 import { MarketSchema } from "../shared/vocabulary.ts";
 import { ContentFileSchema, marketsNamedIn, toContentPolicy } from "./content-policy.ts";
@@ -51,8 +52,9 @@ export const MARKETS_FILE = "markets.yaml";
 export const FRESHNESS_FILE = "freshness.yaml";
 export const CONTENT_FILE = "content.yaml";
 export const DATA_FILE = "data.yaml";
+export const MONITORS_FILE = "monitors.yaml";
 const REQUIRED_FILES = [AUTHORITY_FILE, CONTACT_FILE, MARKETS_FILE] as const;
-const TOP_LEVEL_FILES: readonly string[] = [...REQUIRED_FILES, FRESHNESS_FILE, CONTENT_FILE, DATA_FILE];
+const TOP_LEVEL_FILES: readonly string[] = [...REQUIRED_FILES, FRESHNESS_FILE, CONTENT_FILE, DATA_FILE, MONITORS_FILE];
 const TESTS_DIR = "tests";
 /** Market overlays: markets/<MARKET>/authority.yaml and markets/<MARKET>/contact.yaml. */
 export const MARKETS_DIR = "markets";
@@ -82,6 +84,7 @@ export function loadBundle(files: Readonly<Record<string, string>>): BundleLoad 
   const tests = testFileNames(files).map((name) => check(files, name, TestsSchema, errors));
   const content = check(files, CONTENT_FILE, ContentFileSchema, errors);
   const data = check(files, DATA_FILE, DataFileSchema, errors);
+  const monitors = check(files, MONITORS_FILE, MonitorsFileSchema, errors);
 
   const { overlays, overlayRuleIds } = checkOverlays(files, compiler, markets, contact, authority, errors);
   errors.push(...crossFileErrors(authority, markets, tests, overlayRuleIds));
@@ -109,6 +112,7 @@ export function loadBundle(files: Readonly<Record<string, string>>): BundleLoad 
       tests: tests.flatMap((file) => (file?.value ? toTestCases(file.source.name, file.value) : [])),
       ...(content?.value ? { content: toContentPolicy(content.value) } : {}),
       ...(data?.value ? { dataUse: toDataUsePolicy(data.value) } : {}),
+      ...(monitors?.value ? { monitors: toMonitors(monitors.value) } : {}),
       files: Object.freeze({ ...files }),
     },
   };
