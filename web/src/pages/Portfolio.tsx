@@ -7,6 +7,8 @@ import { hasRole, useSession } from "../session.tsx";
 import { Empty, ErrorAlert, Loading, OutcomeBadge, PageHeader, StatusBadge, Tag, outcomeColor } from "../components/common.tsx";
 import { ReasonDialog } from "../components/dialogs.tsx";
 import { ThresholdsDialog, type Tunable } from "../components/thresholds.tsx";
+import { AgentMonitors } from "../components/monitor-chart.tsx";
+import type { Api } from "../api.ts";
 import { formatTime, humanize } from "../format.ts";
 import { Link } from "../router.tsx";
 import { newestAudit } from "../audit.ts";
@@ -121,7 +123,7 @@ export function PortfolioPage() {
                 </Table.Thead>
                 <Table.Tbody>
                   {data.agents.map((agent) => (
-                    <AgentRow key={agent.id} agent={agent} canSwitch={canSwitch} canTune={canSwitch && Object.keys(tunables).length > 0} onAct={(verb) => setPending({ verb, agent })} onTune={() => setTuning(agent)} />
+                    <AgentRow key={agent.id} api={api} agent={agent} canSwitch={canSwitch} canTune={canSwitch && Object.keys(tunables).length > 0} onAct={(verb) => setPending({ verb, agent })} onTune={() => setTuning(agent)} />
                   ))}
                 </Table.Tbody>
               </Table>
@@ -235,7 +237,7 @@ function Stat({ label, value, color }: { label: string; value: number; color?: s
   );
 }
 
-function AgentRow({ agent, canSwitch, canTune, onAct, onTune }: { agent: PortfolioAgent; canSwitch: boolean; canTune: boolean; onAct: (verb: Verb) => void; onTune: () => void }) {
+function AgentRow({ api, agent, canSwitch, canTune, onAct, onTune }: { api: Api; agent: PortfolioAgent; canSwitch: boolean; canTune: boolean; onAct: (verb: Verb) => void; onTune: () => void }) {
   const engagement = Object.entries(agent.engagement).filter(([, n]) => n > 0);
   return (
     <Table.Tr data-agent={agent.id}>
@@ -275,6 +277,7 @@ function AgentRow({ agent, canSwitch, canTune, onAct, onTune }: { agent: Portfol
             “{agent.statusReason}” · {formatTime(agent.statusChangedAt, true)}
           </Text>
         )}
+        {agent.status !== "active" && <AgentMonitors api={api} agentId={agent.id} />}
       </Table.Td>
       <Table.Td>
         <Group gap={4} aria-label={`Decisions today: ${OUTCOMES.map((o) => `${agent.decisions[o]} ${humanize(o)}`).join(", ")}`}>
