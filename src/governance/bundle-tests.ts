@@ -98,6 +98,7 @@ export function conditionInputOf(testCase: BundleTestCase, now: Date = new Date(
           id: assetId ?? "test-asset",
           riskClass: content.riskClass ?? "low",
           product: content.product ?? null,
+          comparative: content.comparative ?? false,
           market: hcp.market,
           channel,
         }

@@ -25,7 +25,7 @@ export interface ConditionInput {
   hcp: { id: string; market: Market; specialty: string; segment: string | null; attributes: Record<string, unknown> } | null;
   /** `thresholds`: the agent's tunables in force (its own values, else authority.yaml's defaults). */
   agent: { id: string; owner: string; priority: number; thresholds?: Readonly<Record<string, number>> } | null;
-  content: { id: string; riskClass: "low" | "medium" | "high"; product: string | null; market: Market; channel: Channel } | null;
+  content: { id: string; riskClass: "low" | "medium" | "high"; product: string | null; market: Market; channel: Channel; comparative?: boolean } | null;
   now: Date;
 }
 
@@ -123,7 +123,7 @@ export interface BundleTestCase {
   proposal: Partial<ConditionInput["proposal"]> & { action: ActionType; purpose?: Purpose };
   hcp: { market: Market; specialty?: string; segment?: string | null };
   agent?: { owner?: string; priority?: number; thresholds?: Readonly<Record<string, number>> };
-  content?: { riskClass?: "low" | "medium" | "high"; product?: string | null };
+  content?: { riskClass?: "low" | "medium" | "high"; product?: string | null; comparative?: boolean };
   expect: { authority: AuthorityOutcome; reviewers?: readonly ReviewerRole[]; rules?: readonly string[] };
 }
 

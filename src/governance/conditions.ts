@@ -91,6 +91,7 @@ class ContentView {
   get product() { return this.raw?.product ?? undefined; }
   get market() { return this.raw?.market; }
   get channel() { return this.raw?.channel; }
+  get comparative() { return this.raw ? this.raw.comparative === true : undefined; }
 }
 
 // An absent hcp, agent or content is a view with no field set: `has(content.id)` is false and
@@ -147,7 +148,7 @@ function createEnvironment(tunables: readonly string[], Thresholds: ThresholdsCt
       .registerType({
         name: "Content",
         ctor: ContentView,
-        fields: { id: "string", riskClass: "string", product: "string", market: "string", channel: "string" },
+        fields: { id: "string", riskClass: "string", product: "string", market: "string", channel: "string", comparative: "bool" },
       })
       .registerVariable("proposal", "Proposal")
       .registerVariable("hcp", "Hcp")

@@ -286,6 +286,7 @@ export const TestsSchema = z.array(
     content: strict({
       riskClass: RiskClassSchema.optional(),
       product: z.string().nullable().optional(),
+      comparative: z.boolean().optional(),
     }).optional(),
     expect: strict({
       authority: OutcomeSchema,
