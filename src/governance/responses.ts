@@ -7,6 +7,8 @@ export const BundleOut = z.object({
   default: z.string(),
   rules: z.array(z.object({ id: z.string(), when: z.unknown(), if: z.string().nullable().describe("The CEL condition as written"), outcome: z.string(), reviewers: z.array(z.string()), reason: z.string().nullable(), layer: z.string().describe('"global", or "market:<M>" for a market overlay\'s rule') })),
   tunables: z.record(z.string(), z.object({ min: z.number(), max: z.number(), default: z.number() })).describe("authority.yaml tunables: what an agent's owner may set per agent, within [min, max]"),
+  review: z.object({ ownerMayConfirm: z.boolean(), distinctReviewers: z.boolean() }).describe("Separation of duties in reviews"),
+  dataUse: z.unknown().describe("data.yaml: which event sources may serve which purposes, per market"),
   contact: z.looseObject({}).describe("The contact policy: caps, minimum gap, quiet hours, exempt purposes, arbitration"),
   markets: z.unknown().describe("Per-market settings"),
   freshness: z.unknown().describe("How fresh each source's data must be"),
