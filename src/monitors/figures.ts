@@ -20,10 +20,20 @@ async function outcomeCounts(db: Db, agentId: string, span: Span): Promise<Recor
     .where("decisions.agent_id", "=", agentId)
     .where("events.occurred_at", ">=", span.from)
     .where("events.occurred_at", "<", span.to)
-    .where("events.type", "in", ["delivered", "opened", "clicked", "unsubscribed"])
+    .where("events.type", "in", ["delivered", "unsubscribed"])
     .groupBy("events.type")
     .execute();
-  return Object.fromEntries(rows.map((r) => [r.type, Number(r.n)]));
+  // Engaged: decisions opened or clicked (either, counted once).
+  const engaged = await db
+    .selectFrom("events")
+    .innerJoin("decisions", "decisions.id", "events.decision_id")
+    .select((eb) => eb.fn.count<number>("events.decision_id").distinct().as("n"))
+    .where("decisions.agent_id", "=", agentId)
+    .where("events.occurred_at", ">=", span.from)
+    .where("events.occurred_at", "<", span.to)
+    .where("events.type", "in", ["opened", "clicked"])
+    .executeTakeFirst();
+  return { ...Object.fromEntries(rows.map((r) => [r.type, Number(r.n)])), engaged: Number(engaged?.n ?? 0) };
 }
 
 async function decisionFigures(db: Db, agentId: string, span: Span): Promise<{ n: number; rejected: number; reviewed: number; confidences: number[] }> {
@@ -64,7 +74,7 @@ async function figure(db: Db, metric: MonitorMetric, agentId: string, span: Span
       const delivered = c.delivered ?? 0;
       if (metric === "delivered_per_day") return { value: delivered / ((Date.parse(span.to) - Date.parse(span.from)) / DAY_MS), events: delivered };
       if (metric === "unsubscribe_rate") return ratio(c.unsubscribed ?? 0, delivered);
-      return ratio(Math.max(c.opened ?? 0, c.clicked ?? 0), delivered);
+      return ratio(c.engaged ?? 0, delivered);
     }
     case "rejection_rate":
     case "review_rate":
