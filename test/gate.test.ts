@@ -148,19 +148,25 @@ describe.each(ENGINES)("the governed decision gate on %s", (engine) => {
     expect(resumed.reasons.map((r: any) => r.code)).not.toContain("AGENT_HALTED");
   });
 
-  it("arbitrates a batch by agent priority and tells the loser it lost", async () => {
+  it("arbitrates a batch by agent priority: a loser only delayed is deferred, one capped is told it lost", async () => {
     clock.set(new Date(Date.parse(MONDAY_AFTERNOON) + 60 * DAY));
     await ok(m.users.mops.put("/v1/hcps/us-b", { name: "Dr. Batch", specialty: "oncology", market: "US" }), 201);
     const res = await ok(m.users.owner.post("/v1/proposals/batch", {
       proposals: [
         { ...email("us-b", { expectedValue: 9 }), agentId: m.agentId },
         { ...email("us-b", { expectedValue: 1 }), agentId: m.rivalId },
+        { ...email("us-b", { expectedValue: 1 }), agentId: m.agentId },
       ],
     }));
-    const [low, high] = res.decisions;
+    const [deferred, high, capped] = res.decisions;
     expect(high.outcome).toBe("allowed");
-    expect(low.outcome).toBe("rejected");
-    expect(low.reasons.map((r: any) => r.code)).toContain("CONFLICT_LOST");
+    // The minimum gap (24 h) after the winner's touch only delays it: scheduled, not dropped.
+    expect(deferred.outcome).toBe("scheduled");
+    expect(Date.parse(deferred.scheduledFor) - Date.parse(MONDAY_AFTERNOON)).toBe(61 * DAY);
+    expect(deferred.reasons.map((r: any) => r.code)).not.toContain("CONFLICT_LOST");
+    // The email cap (2 per 7 days) is full with the two before it: this one lost its slot.
+    expect(capped.outcome).toBe("rejected");
+    expect(capped.reasons.map((r: any) => r.code)).toEqual(expect.arrayContaining(["CAP_EXCEEDED", "CONFLICT_LOST"]));
   });
 
   it("holds the caps when 200 proposals for one HCP arrive at once", async () => {

@@ -9,12 +9,12 @@ import { ENGINES, freshStore, type TestStoreLocation } from "./engines.ts";
 const agentName = prepared((db, p: { id: string }) => db.selectFrom("agents").select(["id", "name"]).where("id", "=", p.id));
 type AgentRow = AgentsTable;
 const insertAgent = prepared((db, p: AgentRow) => db.insertInto("agents").values(wholeRow(p, {
-  id: true, name: true, owner: true, objective: true, metric: true, actions: true, markets: true, priority: true, status: true, status_reason: true, status_changed_at: true, created_at: true,
+  id: true, name: true, owner: true, objective: true, metric: true, actions: true, markets: true, priority: true, status: true, status_reason: true, status_changed_at: true, created_at: true, thresholds: true,
 })));
 const rename = prepared((db, p: { id: string; name: string }) => db.updateTable("agents").set({ name: p.name }).where("id", "=", p.id));
 
 const agent = (id: string, name: string): AgentRow => ({
-  id, name, owner: "Jane Roe", objective: "o", metric: "m", actions: "[]", markets: "[]", priority: 50, status: "active", status_reason: null, status_changed_at: "2026-01-01T00:00:00.000Z", created_at: "2026-01-01T00:00:00.000Z",
+  id, name, owner: "Jane Roe", objective: "o", metric: "m", actions: "[]", markets: "[]", priority: 50, status: "active", status_reason: null, status_changed_at: "2026-01-01T00:00:00.000Z", created_at: "2026-01-01T00:00:00.000Z", thresholds: "{}",
 });
 
 describe.each(ENGINES)("prepared queries on %s", (engine) => {

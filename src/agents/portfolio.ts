@@ -25,6 +25,7 @@ export type NewAgent = z.infer<typeof NewAgentSchema>;
 export const StatusChangeSchema = z.strictObject({ reason: z.string().trim().min(3, "say why, in at least 3 characters").max(2000) });
 
 export interface Agent extends AgentView {
+  thresholds: Readonly<Record<string, number>>;
   objective: string;
   metric: string;
   statusChangedAt: string;
@@ -48,6 +49,7 @@ export function toAgent(row: NonNullable<AgentRow>): Agent {
     statusReason: row.status_reason,
     statusChangedAt: row.status_changed_at,
     createdAt: row.created_at,
+    thresholds: parseJson<Record<string, number>>(row.thresholds, {}),
   };
 }
 
@@ -63,7 +65,7 @@ export async function registerAgent(ctx: Context, actor: string, input: NewAgent
     const row = {
       id, name: input.name, owner: input.owner, objective: input.objective, metric: input.metric,
       actions: JSON.stringify([...new Set(input.actions)]), markets: JSON.stringify([...new Set(input.markets)]),
-      priority: input.priority, status: halt ? "halted" : "active", status_reason: halt ? `portfolio halt: ${halt.reason}` : null, status_changed_at: at, created_at: at,
+      priority: input.priority, status: halt ? "halted" : "active", status_reason: halt ? `portfolio halt: ${halt.reason}` : null, status_changed_at: at, created_at: at, thresholds: "{}",
     };
     await w.trx.insertInto("agents").values(row).execute();
     if (halt) await w.trx.insertInto("portfolio_halt_agents").values({ halt_id: halt.id, agent_id: id, previous_status: "active" }).execute();
@@ -78,6 +80,19 @@ export async function getAgent(db: Db, id: string): Promise<Agent> {
   const row = await selectAgent(db, id);
   if (!row) throw notFound("agent", id);
   return toAgent(row);
+}
+
+/** The owner's (or an admin's) values for the bundle's tunables, merged over the agent's earlier ones; audited. */
+export async function setThresholds(ctx: Context, actor: string, id: string, values: Readonly<Record<string, number>>): Promise<Agent> {
+  return write(ctx, actor, async (w) => {
+    const row = await selectAgent(w.trx, id);
+    if (!row) throw notFound("agent", id);
+    const thresholds = JSON.stringify({ ...parseJson<Record<string, number>>(row.thresholds, {}), ...values });
+    await w.trx.updateTable("agents").set({ thresholds }).where("id", "=", id).execute();
+    const agent = toAgent({ ...row, thresholds });
+    w.audit("agent.thresholds_set", `agent:${id}`, { set: values, thresholds: agent.thresholds });
+    return agent;
+  });
 }
 
 export async function listAgents(db: Db): Promise<Agent[]> {
@@ -95,6 +110,8 @@ export interface StatusChange {
 export async function changeStatus(ctx: Context, actor: string, id: string, to: AgentStatus, reason: string): Promise<StatusChange> {
   return write(ctx, actor, async (w) => {
     const change = await setStatus(ctx, w, id, to, reason);
+    // A resume closes the agent's monitor trips: from now on a monitor may trip (and pause) it again.
+    if (to === "active") await w.trx.updateTable("monitor_trips").set({ resolved_at: w.now.toISOString() }).where("agent_id", "=", id).where("resolved_at", "is", null).execute();
     const halt = await standingHalt(w.trx);
     if (halt) await w.trx.deleteFrom("portfolio_halt_agents").where("halt_id", "=", halt.id).where("agent_id", "=", id).execute();
     return change;
@@ -165,6 +182,11 @@ export async function resumeAll(ctx: Context, actor: string, reason: string): Pr
     w.audit("portfolio.resumed", "portfolio", { haltId: halt.id, reason, resumed });
     return { resumed, haltId: halt.id };
   });
+}
+
+/** Inside a caller's unit of work (a monitor's trip pauses the agent in the same transaction that records it). */
+export async function pauseAgentIn(ctx: Context, w: Write, id: string, reason: string): Promise<StatusChange> {
+  return setStatus(ctx, w, id, "paused", reason);
 }
 
 async function setStatus(ctx: Context, w: Write, id: string, to: AgentStatus, reason: string): Promise<StatusChange> {

@@ -16,6 +16,7 @@ export const AgentOut = z.object({
   metric: z.string(),
   statusChangedAt: InstantOut,
   createdAt: InstantOut,
+  thresholds: z.record(z.string(), z.number()).describe("The agent's own values of the bundle's tunables (authority.yaml tunables:); a tunable not set here has its default"),
 }).meta({ id: "Agent" });
 
 export const RegisteredAgentResponse = z.object({ agent: AgentOut, apiKey: z.string().describe("The agent's API key, shown once") });

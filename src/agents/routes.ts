@@ -1,9 +1,15 @@
 import { z } from "zod";
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Context } from "../shared/context.ts";
 import { callerOf } from "../server/app.ts";
 import { actorOf, requireRole, requireUser } from "../auth/principal.ts";
-import { changeStatus, currentHalt, getAgent, haltAll, listAgents, resumeAll, NewAgentSchema, registerAgent, StatusChangeSchema } from "./portfolio.ts";
+import { changeStatus, currentHalt, getAgent, haltAll, listAgents, resumeAll, NewAgentSchema, registerAgent, setThresholds, StatusChangeSchema } from "./portfolio.ts";
+import { requireSettable, settableOf } from "./thresholds.ts";
+import { isAgentOwner } from "../reviews/separation.ts";
+import { forbidden } from "../shared/errors.ts";
+import { dryRun } from "../governance/dry-run.ts";
+import { DryRunResponse } from "../governance/responses.ts";
 import type { AgentStatus } from "../gate/snapshot.ts";
 import { allow, reader } from "../server/guards.ts";
 import { rotateAgentKey } from "../auth/credentials.ts";
@@ -12,6 +18,7 @@ import { AgentListResponse, AgentResponse, HaltAllResponse, HaltStatusResponse, 
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(200) });
 const tags = ["agents"];
+const ThresholdsBody = z.record(z.string().min(1).max(100), z.number()).describe("Tunable name → value, e.g. {\"minConfidence\": 0.7}");
 
 export const agentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
   app.post("/agents", { preValidation: allow("agent_owner"), schema: { tags, operationId: "registerAgent", summary: "Register an agent and issue its API key", body: NewAgentSchema, response: responses({ 201: ok(RegisteredAgentResponse, "The agent and its API key (shown once)") }, 400, 401, 403, 409, 413, 415) } }, async (req, reply) => {
@@ -37,6 +44,25 @@ export const agentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) 
       return changeStatus(ctx, actorOf(user), req.params.id, to, req.body.reason);
     });
   }
+
+  // An agent's thresholds: its owner (named in the agent's owner text) or an admin, within the bundle's bounds.
+  const thresholdsWriter = async (req: FastifyRequest<{ Params: { id: string } }>) => {
+    const user = requireUser(callerOf(req));
+    const agent = await getAgent(ctx.store.db, req.params.id);
+    if (!user.roles.includes("admin") && !isAgentOwner(agent.owner, user)) throw forbidden(`only agent '${agent.id}''s owner (${agent.owner}) or an admin may set its thresholds`);
+    return user;
+  };
+  app.put("/agents/:id/thresholds", { schema: { tags, operationId: "setAgentThresholds", summary: "Set the agent's own values of the bundle's tunables (its owner or an admin)", params: IdParams, body: ThresholdsBody, response: responses({ 200: ok(AgentResponse, "The agent with its thresholds") }, 400, 401, 403, 404, 413, 415, 422) } }, async (req) => {
+    const user = await thresholdsWriter(req);
+    requireSettable(settableOf(ctx.governance.current()), req.body);
+    return { agent: await setThresholds(ctx, actorOf(user), req.params.id, req.body) };
+  });
+  app.post("/agents/:id/thresholds/dry-run", { schema: { tags, operationId: "dryRunAgentThresholds", summary: "Replay the agent's recent decisions with candidate thresholds", params: IdParams, body: ThresholdsBody, response: responses({ 200: ok(DryRunResponse.omit({ tests: true }), "What would change for this agent") }, 400, 401, 403, 404, 413, 415, 422) } }, async (req) => {
+    await thresholdsWriter(req);
+    const bundle = await ctx.governance.refresh(ctx.store.db);
+    requireSettable(settableOf(bundle), req.body);
+    return dryRun(ctx.store.db, bundle, bundle, 500, { agentId: req.params.id, thresholds: req.body });
+  });
 
   // A new key for the agent, shown once; the old key is refused from now on.
   app.post("/agents/:id/rotate-key", { preValidation: allow("admin"), schema: { tags, params: IdParams, operationId: "rotateAgentKey", summary: "Give an agent a new API key (shown once); the old key is refused from now on", response: responses({ 200: ok(RotatedKeyResponse, "The new key") }, 400, 401, 403, 404) } }, async (req) => {

@@ -5,6 +5,7 @@ import type { AssetView, ClaimView } from "../gate/snapshot.ts";
 import type { Channel, Market } from "../shared/vocabulary.ts";
 import { prepared } from "../store/prepared.ts";
 import { neededTokens } from "./personalization.ts";
+import { parseJson } from "../shared/json.ts";
 import { epochOrNull, highestRisk, statusAt, toGateStatus, type ContentStatus, type RiskClass } from "./lifecycle.ts";
 
 /**
@@ -15,7 +16,7 @@ import { epochOrNull, highestRisk, statusAt, toGateStatus, type ContentStatus, t
  */
 const assetHead = prepared((db, p: { id: string }) => db.selectFrom("assets").select(["id", "version", "live_version"]).where("id", "=", p.id));
 const assetVersion = prepared((db, p: { id: string; version: number }) =>
-  db.selectFrom("asset_versions").select(["version", "status", "channel", "market", "product", "expires_at", "subject", "rendered"]).where("asset_id", "=", p.id).where("version", "=", p.version));
+  db.selectFrom("asset_versions").select(["version", "status", "channel", "market", "product", "expires_at", "subject", "rendered", "checks"]).where("asset_id", "=", p.id).where("version", "=", p.version));
 const moduleClaims = prepared((db, p: { id: string; version: number }) =>
   db.selectFrom("asset_modules")
     .innerJoin("claim_versions", (j) => j.onRef("claim_versions.claim_id", "=", "asset_modules.claim_id").onRef("claim_versions.version", "=", "asset_modules.claim_version"))
@@ -50,6 +51,8 @@ export interface StoredAssetVersion {
   /** The approved render's subject and text: which personalization tokens a send must fill. */
   subject: string | null;
   rendered: string;
+  /** The pre-review findings (JSON); a COMPARATIVE_CLAIM among them makes the content comparative. */
+  checks?: string;
 }
 
 /** A claim module of that version: its claim version's stored fields and the claim's own status (withdrawal). */
@@ -79,7 +82,15 @@ export function toAssetView(assetId: string, asset: StoredAssetVersion, claims: 
       id: c.id, version: c.version, status: status(c.claim_status === "withdrawn" ? "withdrawn" : c.status, c.expires_at), expiresAt: epochOrNull(c.expires_at),
     })),
     tokens: neededTokens(asset.subject, asset.rendered),
+    comparative: isComparative(asset.checks),
   };
+}
+
+/** Whether the version's pre-review checks found comparative wording (CEL: content.comparative). */
+function isComparative(checks: string | undefined): boolean {
+  if (!checks || !checks.includes("COMPARATIVE_CLAIM")) return false;
+  const findings = parseJson<unknown>(checks, []);
+  return Array.isArray(findings) && findings.some((f) => typeof f === "object" && f !== null && (f as { code?: unknown }).code === "COMPARATIVE_CLAIM");
 }
 
 /**

@@ -49,16 +49,26 @@ describe("markConflictLost", () => {
     expect(v.checks.find((c) => c.check === "contact")).toMatchObject({ status: "fail" });
   });
 
-  it("rejects a proposal the winner only delayed (MIN_GAP kept, CONFLICT_LOST added)", () => {
+  it("defers a proposal the winner only delayed: scheduled for its next allowed moment, not CONFLICT_LOST", () => {
     const empty: Touch[] = [];
     const first = touchFor(decide(proposalOf({ agentId: "hi" }), snapshotOf({ touches: empty }), BUNDLE, NOW), "d1", "hi")!;
     const alone = decide(proposalOf({ agentId: "lo" }), snapshotOf({ touches: empty }), BUNDLE, NOW);
     const withRivals = decide(proposalOf({ agentId: "lo" }), snapshotOf({ touches: [first] }), BUNDLE, NOW);
     expect(withRivals.outcome).toBe("scheduled");
     const v = markConflictLost(withRivals, alone, [first]);
+    expect(v).toBe(withRivals);
+    expect(v.reasons.map((r) => r.code)).toEqual(["AUTHORITY_AUTONOMOUS", "MIN_GAP"]);
+    expect(v.outcome === "scheduled" && v.scheduledFor.getTime()).toBe(first.at + BUNDLE.contact.minGapMs);
+  });
+
+  it("still drops a delayed loser whose next allowed moment is past its notAfter (CONFLICT_LOST)", () => {
+    const first = touchFor(decide(proposalOf({ agentId: "hi" }), snapshotOf(), BUNDLE, NOW), "d1", "hi")!;
+    const soon = proposalOf({ agentId: "lo", notAfter: new Date(NOW_MS + HOUR) });
+    const alone = decide(soon, snapshotOf(), BUNDLE, NOW);
+    const withRivals = decide(soon, snapshotOf({ touches: [first] }), BUNDLE, NOW);
+    const v = markConflictLost(withRivals, alone, [first]);
     expect(v.outcome).toBe("rejected");
-    expect(v.reasons.map((r) => r.code)).toEqual(["AUTHORITY_AUTONOMOUS", "MIN_GAP", "CONFLICT_LOST"]);
-    expect("scheduledFor" in v).toBe(false);
+    expect(v.reasons.map((r) => r.code)).toContain("CONFLICT_LOST");
   });
 
   it("leaves alone a proposal that would have been rejected anyway, or that the rivals did not affect", () => {

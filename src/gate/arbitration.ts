@@ -7,7 +7,6 @@
 import type { ContactPolicy } from "../governance/bundle.ts";
 import type { Reason } from "./reasons.ts";
 import type { Touch } from "./snapshot.ts";
-import { touchTime } from "./touches.ts";
 import type { CheckResult, Verdict } from "./verdict.ts";
 
 /** What arbitration compares: the proposing agent's priority and the proposal's expected value. */
@@ -49,19 +48,13 @@ export function arbitrate<T extends Contender>(contenders: readonly T[], order: 
  * `withRivals`: the proposal decided against the history plus the touches of the batch's earlier
  * winners; `withoutRivals`: the same proposal decided against the history alone, at the same moment.
  * When the rivals cost it its slot — alone it would have gone through (allowed, scheduled, or to review)
- * but with them it is capped, or delayed past where it would have been — it is rejected with
- * CONFLICT_LOST added to the reasons it already has (CAP_EXCEEDED, MIN_GAP, ...). Otherwise
- * `withRivals` is returned as it is.
+ * but with them it is refused (a cap, or no allowed moment before its notAfter) — it is rejected with
+ * CONFLICT_LOST added to the reasons it already has. A loser the rivals only delay (the minimum gap or
+ * quiet hours after a winner's touch) is deferred, not dropped: `withRivals` is then already `scheduled`
+ * for its next allowed moment within notAfter, and is returned as it is, like every other verdict.
  */
 export function markConflictLost(withRivals: Verdict, withoutRivals: Verdict, rivals: readonly Touch[] = []): Verdict {
-  if (withoutRivals.outcome === "rejected") return withRivals;
-  let lost: boolean;
-  if (withRivals.outcome === "rejected") lost = true;
-  else if (withRivals.outcome === "scheduled") {
-    const alone = touchTime(withoutRivals);
-    lost = alone === null || withRivals.scheduledFor.getTime() > alone;
-  } else lost = false;
-  if (!lost) return withRivals;
+  if (withoutRivals.outcome === "rejected" || withRivals.outcome !== "rejected") return withRivals;
 
   const agents = [...new Set(rivals.map((r) => r.agentId))];
   const conflict: Reason = {

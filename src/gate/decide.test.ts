@@ -52,6 +52,7 @@ describe("a proposal that every check lets through", () => {
       {
         code: "AUTHORITY_AUTONOMOUS",
         ruleId: "promo-email-autonomous",
+        layer: "global",
         message: "Rule promo-email-autonomous lets email for promotional purpose go without review",
       },
     ]);
@@ -361,7 +362,7 @@ describe("authority check", () => {
   it("forbids high-risk content in the EU with AUTHORITY_FORBIDDEN and the rule's own reason", () => {
     const v = run({}, { hcp: germanHcp, consents: [germanConsent], asset: assetView({ market: "DE", riskClass: "high" }) });
     expect(v.outcome).toBe("rejected");
-    expect(v.reasons).toContainEqual({ code: "AUTHORITY_FORBIDDEN", ruleId: "no-high-risk-content-in-eu", message: "High-risk claims need a local affiliate decision" });
+    expect(v.reasons).toContainEqual({ code: "AUTHORITY_FORBIDDEN", ruleId: "no-high-risk-content-in-eu", layer: "global", message: "High-risk claims need a local affiliate decision" });
   });
 
   it("applies the default when no rule speaks, saying so with ruleId default", () => {
@@ -370,6 +371,7 @@ describe("authority check", () => {
     expect(v.reasons).toContainEqual({
       code: "AUTHORITY_FORBIDDEN",
       ruleId: "default",
+      layer: "global",
       message: "No authority rule matched web_personalization for service purpose; the default (forbidden) applies",
     });
   });

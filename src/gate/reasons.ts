@@ -33,6 +33,8 @@ export interface Reason {
   code: ReasonCode;
   message: string;
   ruleId?: string;
+  /** For a rule's reason and a contact figure: the layer it came from, "global" or "market:<M>". */
+  layer?: string;
 }
 
 /** Codes that only explain (the authority that let an action through); all others block or delay. */

@@ -4,7 +4,7 @@ import { ReviewerRoleOut } from "../auth/responses.ts";
 import { InstantOut } from "../server/openapi.ts";
 import { OUTCOMES } from "./verdict.ts";
 
-export const ReasonOut = z.object({ code: z.string(), message: z.string(), ruleId: z.string().optional() });
+export const ReasonOut = z.object({ code: z.string(), message: z.string(), ruleId: z.string().optional(), layer: z.string().optional().describe('The layer the rule came from: "global" or "market:<M>"') });
 
 export const DecisionOut = z.looseObject({
   id: z.string(),

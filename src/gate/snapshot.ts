@@ -12,6 +12,8 @@ export interface AgentView {
   actions: readonly ActionType[];
   markets: readonly Market[];
   priority: number;
+  /** The agent's own values of authority.yaml's tunables (its owner sets them); absent: none set. */
+  thresholds?: Readonly<Record<string, number>>;
 }
 
 export interface HcpView {
@@ -57,6 +59,8 @@ export interface AssetView {
   claims: readonly ClaimView[];
   /** The tokens the version's subject and approved render use (each must have a value to send; an unknown one never has). */
   tokens: readonly string[];
+  /** Its pre-review checks found comparative wording (a COMPARATIVE_CLAIM finding); absent: not known. */
+  comparative?: boolean;
 }
 
 /** A touch that holds contact capacity: an allowed or scheduled action, past or future. */

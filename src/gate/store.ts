@@ -28,8 +28,11 @@ const insertOutbox = prepared((db, p: { id: string; decisionId: string; agentId:
 
 /** How far back (and ahead, for scheduled touches) contact history matters under a bundle. */
 export function contactHorizonMs(bundle: Bundle): number {
-  let horizon = bundle.contact.minGapMs;
-  for (const cap of bundle.contact.caps) horizon = Math.max(horizon, cap.perMs);
+  let horizon = 0;
+  for (const policy of [bundle.contact, ...Object.values(bundle.contact.byMarket ?? {})]) {
+    horizon = Math.max(horizon, policy.minGapMs);
+    for (const cap of policy.caps) horizon = Math.max(horizon, cap.perMs);
+  }
   return horizon;
 }
 
@@ -73,6 +76,7 @@ async function agentView(trx: Tx, id: string, reads: TransactionReads | undefine
     ? {
         id: row.id, name: row.name, owner: row.owner, status: row.status as AgentStatus, statusReason: row.status_reason,
         actions: parseJson<ActionType[]>(row.actions, []), markets: parseJson<Market[]>(row.markets, []), priority: row.priority,
+        thresholds: parseJson<Record<string, number>>(row.thresholds, {}),
       }
     : null;
   reads?.agents.set(id, view);

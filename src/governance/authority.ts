@@ -22,16 +22,29 @@ function matches(rule: AuthorityRule, input: ConditionInput): boolean {
   return rule.condition === null || rule.condition.holds(input);
 }
 
+export function moreRestrictive(a: AuthorityOutcome, b: AuthorityOutcome): AuthorityOutcome {
+  return RESTRICTIVENESS[b] > RESTRICTIVENESS[a] ? b : a;
+}
+
+/**
+ * The global rules decide first (their default included when none of them speaks); the market overlay's
+ * rules can then only raise that outcome. So an overlay rule that speaks where no global rule did never
+ * replaces a `forbidden` default with its own `confirm`.
+ */
 export function evaluateAuthority(matrix: AuthorityMatrix, input: ConditionInput): AuthorityVerdict {
   const spoke = matrix.rules.filter((rule) => matches(rule, input));
-  if (spoke.length === 0) {
-    return { outcome: matrix.default, spoke, reviewers: [], defaulted: true };
-  }
+  let globalSpoke = false;
+  let overlayOutcome: AuthorityOutcome = "autonomous";
   let outcome: AuthorityOutcome = "autonomous";
-  const reviewers = new Set<ReviewerRole>();
   for (const rule of spoke) {
-    if (RESTRICTIVENESS[rule.outcome] > RESTRICTIVENESS[outcome]) outcome = rule.outcome;
-    if (rule.outcome === "confirm") for (const r of rule.reviewers) reviewers.add(r);
+    if (rule.layer === undefined || rule.layer === "global") {
+      globalSpoke = true;
+      outcome = moreRestrictive(outcome, rule.outcome);
+    } else overlayOutcome = moreRestrictive(overlayOutcome, rule.outcome);
   }
-  return { outcome, spoke, reviewers: outcome === "confirm" ? [...reviewers].sort() : [], defaulted: false };
+  if (spoke.length === 0) return { outcome: matrix.default, spoke, reviewers: [], defaulted: true };
+  outcome = moreRestrictive(globalSpoke ? outcome : matrix.default, overlayOutcome);
+  const reviewers = new Set<ReviewerRole>();
+  for (const rule of spoke) if (rule.outcome === "confirm") for (const r of rule.reviewers) reviewers.add(r);
+  return { outcome, spoke, reviewers: outcome === "confirm" ? [...reviewers].sort() : [], defaulted: !globalSpoke };
 }

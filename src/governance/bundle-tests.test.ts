@@ -80,7 +80,7 @@ describe("the input a test case stands for", () => {
       expect: { authority: "forbidden" },
     });
     expect(input.proposal.purpose).toBe("promotional");
-    expect(input.content).toEqual({ id: "test-asset", riskClass: "high", product: null, market: "FR", channel: "web" });
+    expect(input.content).toEqual({ id: "test-asset", riskClass: "high", product: null, comparative: false, market: "FR", channel: "web" });
     expect(input.proposal.assetId).toBe("test-asset");
   });
 });

@@ -2,7 +2,8 @@
 // about, with the outcome the bundle's owner expects. A bundle whose tests fail is not activated.
 import { channelOf, type ActionType, type Purpose, type ReviewerRole } from "../shared/vocabulary.ts";
 import { evaluateAuthority } from "./authority.ts";
-import type { AuthorityOutcome, Bundle, BundleTestCase, ConditionInput } from "./bundle.ts";
+import type { AuthorityOutcome, Bundle, BundleTestCase, ConditionInput, Tunable } from "./bundle.ts";
+import { thresholdsInForce } from "../agents/thresholds.ts";
 
 export interface BundleTestActual {
   authority: AuthorityOutcome;
@@ -29,7 +30,7 @@ export const BUNDLE_TEST_NOW_MS = Date.parse("2026-01-05T10:00:00.000Z");
 export function runBundleTests(bundle: Bundle): BundleTestReport {
   const failed: BundleTestFailure[] = [];
   for (const testCase of bundle.tests) {
-    const verdict = evaluateAuthority(bundle.authority, conditionInputOf(testCase));
+    const verdict = evaluateAuthority(bundle.authority, conditionInputOf(testCase, undefined, bundle.authority.tunables));
     const actual: BundleTestActual = {
       authority: verdict.outcome,
       reviewers: verdict.reviewers,
@@ -66,7 +67,7 @@ function defaultPurpose(action: ActionType): Purpose {
  * plausibly see: a known agent of middle priority, no confidence or expected value, and no content
  * unless the case describes some.
  */
-export function conditionInputOf(testCase: BundleTestCase, now: Date = new Date(BUNDLE_TEST_NOW_MS)): ConditionInput {
+export function conditionInputOf(testCase: BundleTestCase, now: Date = new Date(BUNDLE_TEST_NOW_MS), tunables: Readonly<Record<string, Tunable>> = {}): ConditionInput {
   const { proposal, hcp, agent, content } = testCase;
   const channel = proposal.channel ?? channelOf(proposal.action);
   const assetId = content ? (proposal.assetId ?? "test-asset") : (proposal.assetId ?? null);
@@ -90,12 +91,14 @@ export function conditionInputOf(testCase: BundleTestCase, now: Date = new Date(
       id: "test-agent",
       owner: agent?.owner ?? "agent.owner@example.com",
       priority: agent?.priority ?? 50,
+      thresholds: thresholdsInForce(tunables, agent?.thresholds),
     },
     content: content
       ? {
           id: assetId ?? "test-asset",
           riskClass: content.riskClass ?? "low",
           product: content.product ?? null,
+          comparative: content.comparative ?? false,
           market: hcp.market,
           channel,
         }

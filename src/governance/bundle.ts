@@ -3,8 +3,14 @@
 import type { ActionType, Channel, Market, Purpose, ReviewerRole } from "../shared/vocabulary.ts";
 import type { ContentPolicy } from "./content-policy.ts";
 import type { DataUsePolicy } from "./data-use.ts";
+import type { Monitor } from "./monitors.ts";
 
 export type AuthorityOutcome = "autonomous" | "confirm" | "forbidden";
+
+/** Where a rule or a contact figure came from: the global files, or a market's overlay (markets/<M>/). */
+export type Layer = "global" | `market:${string}`;
+export const GLOBAL: Layer = "global";
+export const marketLayer = (market: string): Layer => `market:${market}`;
 
 /** What a CEL condition sees. Absent content is passed as null and conditions on it are null-safe. */
 export interface ConditionInput {
@@ -17,8 +23,9 @@ export interface ConditionInput {
     assetId: string | null;
   };
   hcp: { id: string; market: Market; specialty: string; segment: string | null; attributes: Record<string, unknown> } | null;
-  agent: { id: string; owner: string; priority: number } | null;
-  content: { id: string; riskClass: "low" | "medium" | "high"; product: string | null; market: Market; channel: Channel } | null;
+  /** `thresholds`: the agent's tunables in force (its own values, else authority.yaml's defaults). */
+  agent: { id: string; owner: string; priority: number; thresholds?: Readonly<Record<string, number>> } | null;
+  content: { id: string; riskClass: "low" | "medium" | "high"; product: string | null; market: Market; channel: Channel; comparative?: boolean } | null;
   now: Date;
 }
 
@@ -43,6 +50,8 @@ export interface AuthorityRule {
   /** Required reviewers when outcome is `confirm`; empty otherwise. */
   reviewers: readonly ReviewerRole[];
   reason: string | null;
+  /** Absent means global. An overlay rule only tightens: it never lowers what the global rules decide. */
+  layer?: Layer;
 }
 
 export interface AuthorityMatrix {
@@ -51,6 +60,14 @@ export interface AuthorityMatrix {
   rules: readonly AuthorityRule[];
   /** authority.yaml `review:`; absent means the safe defaults (an agent's owner does not confirm its touches). */
   review?: { ownerMayConfirm: boolean };
+  /** authority.yaml `tunables:`: knobs an agent's owner sets per agent within [min, max]. */
+  tunables?: Readonly<Record<string, Tunable>>;
+}
+
+export interface Tunable {
+  min: number;
+  max: number;
+  default: number;
 }
 
 export interface Cap {
@@ -60,6 +77,8 @@ export interface Cap {
   perMs: number;
   /** As written, e.g. "email 2 per 7d" — used in reason messages. */
   label: string;
+  /** Absent means global. */
+  layer?: Layer;
 }
 
 export interface QuietHours {
@@ -74,6 +93,11 @@ export interface ContactPolicy {
   quietHours: QuietHours | null;
   exemptPurposes: readonly Purpose[];
   arbitration: readonly ("priority" | "expectedValue")[];
+  /** Where the minimum gap and the quiet hours came from; absent means global. */
+  layers?: { minGap: Layer; quietHours: Layer };
+  /** The policy in force for HCPs of a market with an overlay: global caps plus the overlay's, the longer
+   *  gap, the wider quiet hours. Markets without an overlay use this policy itself. */
+  byMarket?: Readonly<Record<Market, ContactPolicy>>;
 }
 
 export type ConsentRegime = "opt_in" | "opt_out";
@@ -98,8 +122,8 @@ export interface BundleTestCase {
   name: string;
   proposal: Partial<ConditionInput["proposal"]> & { action: ActionType; purpose?: Purpose };
   hcp: { market: Market; specialty?: string; segment?: string | null };
-  agent?: { owner?: string; priority?: number };
-  content?: { riskClass?: "low" | "medium" | "high"; product?: string | null };
+  agent?: { owner?: string; priority?: number; thresholds?: Readonly<Record<string, number>> };
+  content?: { riskClass?: "low" | "medium" | "high"; product?: string | null; comparative?: boolean };
   expect: { authority: AuthorityOutcome; reviewers?: readonly ReviewerRole[]; rules?: readonly string[] };
 }
 
@@ -115,6 +139,8 @@ export interface Bundle {
   content?: ContentPolicy;
   /** data.yaml: which event sources may serve which purposes, per market; absent: everything everywhere (dataUseOf). */
   dataUse?: DataUsePolicy;
+  /** monitors.yaml: what is watched per agent over time, and what a trip does; absent: nothing. */
+  monitors?: readonly Monitor[];
   /** The source files as loaded, so the active bundle can be stored, shown and re-loaded. */
   files: Readonly<Record<string, string>>;
 }
@@ -126,4 +152,6 @@ export interface BundleError {
   column: number;
   field?: string;
   message: string;
+  /** Set where the error has a code of its own in the contract: an overlay that could loosen. */
+  code?: "OVERLAY_LOOSENS";
 }

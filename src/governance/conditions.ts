@@ -51,8 +51,31 @@ class HcpView {
   get attributes() { return this.raw?.attributes; }
 }
 
+/** `agent.thresholds`: one double field per tunable authority.yaml declares, so a typo does not type-check. */
+type ThresholdsCtor = new (values: Readonly<Record<string, number>> | undefined) => object;
+const VALUES = Symbol("values");
+
+function thresholdsType(names: readonly string[]): ThresholdsCtor {
+  class ThresholdsView {
+    [VALUES]: Readonly<Record<string, number>> | undefined;
+    constructor(values: Readonly<Record<string, number>> | undefined) {
+      this[VALUES] = values;
+    }
+  }
+  for (const name of names) {
+    Object.defineProperty(ThresholdsView.prototype, name, {
+      get(this: ThresholdsView) {
+        const values = this[VALUES];
+        return values && Object.hasOwn(values, name) ? values[name] : undefined;
+      },
+    });
+  }
+  return ThresholdsView;
+}
+
 class AgentView {
-  constructor(private readonly raw: ConditionInput["agent"]) {}
+  constructor(private readonly raw: ConditionInput["agent"], private readonly Thresholds: ThresholdsCtor) {}
+  get thresholds() { return new this.Thresholds(this.raw?.thresholds); }
   get id() { return this.raw?.id; }
   get owner() { return this.raw?.owner; }
   get priority() {
@@ -68,12 +91,12 @@ class ContentView {
   get product() { return this.raw?.product ?? undefined; }
   get market() { return this.raw?.market; }
   get channel() { return this.raw?.channel; }
+  get comparative() { return this.raw ? this.raw.comparative === true : undefined; }
 }
 
 // An absent hcp, agent or content is a view with no field set: `has(content.id)` is false and
 // `content.riskClass` is an error, rather than CEL refusing the whole null variable.
 const ABSENT_HCP = new HcpView(null);
-const ABSENT_AGENT = new AgentView(null);
 const ABSENT_CONTENT = new ContentView(null);
 
 /**
@@ -86,10 +109,10 @@ class Activation {
   private hcpView: HcpView | undefined;
   private agentView: AgentView | undefined;
   private contentView: ContentView | undefined;
-  constructor(private readonly input: ConditionInput) {}
+  constructor(private readonly input: ConditionInput, private readonly Thresholds: ThresholdsCtor) {}
   get proposal() { return (this.proposalView ??= new ProposalView(this.input.proposal)); }
   get hcp() { return (this.hcpView ??= this.input.hcp ? new HcpView(this.input.hcp) : ABSENT_HCP); }
-  get agent() { return (this.agentView ??= this.input.agent ? new AgentView(this.input.agent) : ABSENT_AGENT); }
+  get agent() { return (this.agentView ??= new AgentView(this.input.agent, this.Thresholds)); }
   get content() { return (this.contentView ??= this.input.content ? new ContentView(this.input.content) : ABSENT_CONTENT); }
   get now() { return this.input.now; }
 }
@@ -97,7 +120,7 @@ class Activation {
 const ROOTS = ["proposal", "hcp", "agent", "content", "now"] as const;
 type Root = (typeof ROOTS)[number];
 
-function createEnvironment(): Environment {
+function createEnvironment(tunables: readonly string[], Thresholds: ThresholdsCtor): Environment {
   const { maxAstNodes, maxDepth, maxListElements, maxMapEntries, maxCallArguments } = CONDITION_LIMITS;
   const env = new Environment({ limits: { maxAstNodes, maxDepth, maxListElements, maxMapEntries, maxCallArguments } });
   return registerLinearMatches(
@@ -115,12 +138,17 @@ function createEnvironment(): Environment {
       .registerType({
         name: "Agent",
         ctor: AgentView,
-        fields: { id: "string", owner: "string", priority: "int" },
+        fields: { id: "string", owner: "string", priority: "int", thresholds: "Thresholds" },
+      })
+      .registerType({
+        name: "Thresholds",
+        ctor: Thresholds,
+        fields: Object.fromEntries(tunables.map((name) => [name, "double"])),
       })
       .registerType({
         name: "Content",
         ctor: ContentView,
-        fields: { id: "string", riskClass: "string", product: "string", market: "string", channel: "string" },
+        fields: { id: "string", riskClass: "string", product: "string", market: "string", channel: "string", comparative: "bool" },
       })
       .registerVariable("proposal", "Proposal")
       .registerVariable("hcp", "Hcp")
@@ -133,8 +161,10 @@ function createEnvironment(): Environment {
   );
 }
 
-export function createConditionCompiler(): ConditionCompiler {
-  const env = createEnvironment();
+/** `tunables`: the names authority.yaml declares under `tunables:`, readable as agent.thresholds.<name>. */
+export function createConditionCompiler(tunables: readonly string[] = []): ConditionCompiler {
+  const Thresholds = thresholdsType(tunables);
+  const env = createEnvironment(tunables, Thresholds);
   return {
     compile(source: string): ConditionCompile {
       if (source.length > CONDITION_LIMITS.maxLength) {
@@ -159,7 +189,7 @@ export function createConditionCompiler(): ConditionCompiler {
       if (checked.type !== "bool") {
         return { ok: false, error: { message: `condition must be a bool, but it is ${checked.type ?? "unknown"}`, offset: 0 } };
       }
-      return { ok: true, condition: conditionOf(source, evaluate, cannotHoldWithout(evaluate.ast)) };
+      return { ok: true, condition: conditionOf(source, evaluate, cannotHoldWithout(evaluate.ast), Thresholds) };
     },
   };
 }
@@ -193,7 +223,7 @@ function conditionError(stage: string, error: unknown): ConditionError {
   return { message: `condition ${stage}: ${String(error)}`, offset: null };
 }
 
-function conditionOf(source: string, evaluate: (context: object) => unknown, required: readonly FieldPath[]): Condition {
+function conditionOf(source: string, evaluate: (context: object) => unknown, required: readonly FieldPath[], Thresholds: ThresholdsCtor): Condition {
   return {
     source,
     holds(input: ConditionInput): boolean {
@@ -201,7 +231,7 @@ function conditionOf(source: string, evaluate: (context: object) => unknown, req
       // would only raise (and the library builds a costly error) to reach the same "does not hold".
       for (const path of required) if (isAbsent(input, path)) return false;
       try {
-        return evaluate(new Activation(input)) === true;
+        return evaluate(new Activation(input, Thresholds)) === true;
       } catch {
         return false;
       }

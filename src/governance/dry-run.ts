@@ -25,8 +25,16 @@ export interface DryRunReport {
   changes: DryRunChange[];
 }
 
-export async function dryRun(db: Db, active: Bundle, candidate: Bundle, limit = 500): Promise<DryRunReport> {
-  const rows = await db.selectFrom("decisions").select(["id", "agent_id", "hcp_id", "action", "decided_at", "proposal"]).orderBy("decided_at", "desc").limit(limit).execute();
+/** Candidate thresholds for one agent: only its decisions are replayed, under the same bundle. */
+export interface CandidateThresholds {
+  agentId: string;
+  thresholds: Readonly<Record<string, number>>;
+}
+
+export async function dryRun(db: Db, active: Bundle, candidate: Bundle, limit = 500, thresholds?: CandidateThresholds): Promise<DryRunReport> {
+  let query = db.selectFrom("decisions").select(["id", "agent_id", "hcp_id", "action", "decided_at", "proposal"]);
+  if (thresholds) query = query.where("agent_id", "=", thresholds.agentId);
+  const rows = await query.orderBy("decided_at", "desc").limit(limit).execute();
   const byOutcome: DryRunReport["byOutcome"] = {};
   const changes: DryRunChange[] = [];
   const count = (outcome: string, side: "before" | "after") => {
@@ -40,7 +48,8 @@ export async function dryRun(db: Db, active: Bundle, candidate: Bundle, limit = 
       const at = new Date(row.decided_at);
       const asOf = { asOf: { at: at.getTime(), excludeDecisionId: row.id } };
       const before = decide(proposal, await loadSnapshot(trx, proposal, active, at, asOf), active, at);
-      const after = decide(proposal, await loadSnapshot(trx, proposal, candidate, at, asOf), candidate, at);
+      const candidateSnapshot = await loadSnapshot(trx, proposal, candidate, at, asOf);
+      const after = decide(proposal, thresholds && candidateSnapshot.agent ? { ...candidateSnapshot, agent: { ...candidateSnapshot.agent, thresholds: { ...candidateSnapshot.agent.thresholds, ...thresholds.thresholds } } } : candidateSnapshot, candidate, at);
       count(before.outcome, "before");
       count(after.outcome, "after");
       const codes = (v: typeof before) => v.reasons.map((r) => r.code + (r.ruleId ? `:${r.ruleId}` : ""));

@@ -11,7 +11,9 @@ import type {
   Bundle,
   BundleError,
   BundleTestCase,
+  Cap,
   ContactPolicy,
+  QuietHours,
   FreshnessPolicy,
   MarketRule,
 } from "./bundle.ts";
@@ -20,15 +22,23 @@ import {
   ContactSchema,
   FreshnessSchema,
   MarketsSchema,
+  OverlayContactSchema,
   TestsSchema,
+  TUNABLE_NAME,
   authoritySchema,
+  overlayAuthoritySchema,
   type AuthorityFile,
+  type CodedIssueParams,
   type ConditionIssueParams,
   type ContactFile,
   type FreshnessFile,
   type MarketsFile,
+  type OverlayAuthorityFile,
+  type OverlayContactFile,
   type TestsFile,
 } from "./schema.ts";
+import { MonitorsFileSchema, toMonitors } from "./monitors.ts";
+import { OVERLAY_FILE, contactLoosenings, mergeContact, overlayRule } from "./overlay.ts";
 import { MarketSchema } from "../shared/vocabulary.ts";
 import { ContentFileSchema, marketsNamedIn, toContentPolicy } from "./content-policy.ts";
 import { DataFileSchema, marketsNamedInDataFile, toDataUsePolicy } from "./data-use.ts";
@@ -42,9 +52,13 @@ export const MARKETS_FILE = "markets.yaml";
 export const FRESHNESS_FILE = "freshness.yaml";
 export const CONTENT_FILE = "content.yaml";
 export const DATA_FILE = "data.yaml";
+export const MONITORS_FILE = "monitors.yaml";
 const REQUIRED_FILES = [AUTHORITY_FILE, CONTACT_FILE, MARKETS_FILE] as const;
-const TOP_LEVEL_FILES: readonly string[] = [...REQUIRED_FILES, FRESHNESS_FILE, CONTENT_FILE, DATA_FILE];
+const TOP_LEVEL_FILES: readonly string[] = [...REQUIRED_FILES, FRESHNESS_FILE, CONTENT_FILE, DATA_FILE, MONITORS_FILE];
 const TESTS_DIR = "tests";
+/** Market overlays: markets/<MARKET>/authority.yaml and markets/<MARKET>/contact.yaml. */
+export const MARKETS_DIR = "markets";
+export const OVERLAY_FILES = [AUTHORITY_FILE, CONTACT_FILE] as const;
 const TEST_FILE = /^tests\/[^/]+\.yaml$/;
 
 /** Without freshness.yaml every action may rely on data up to a week old. */
@@ -60,7 +74,7 @@ interface Checked<T> {
 
 export function loadBundle(files: Readonly<Record<string, string>>): BundleLoad {
   const errors: BundleError[] = [];
-  const compiler = createConditionCompiler();
+  const compiler = createConditionCompiler(tunableNames(files[AUTHORITY_FILE]));
 
   errors.push(...unknownFiles(files));
   const authority = check(files, AUTHORITY_FILE, authoritySchema(compiler), errors);
@@ -70,8 +84,10 @@ export function loadBundle(files: Readonly<Record<string, string>>): BundleLoad 
   const tests = testFileNames(files).map((name) => check(files, name, TestsSchema, errors));
   const content = check(files, CONTENT_FILE, ContentFileSchema, errors);
   const data = check(files, DATA_FILE, DataFileSchema, errors);
+  const monitors = check(files, MONITORS_FILE, MonitorsFileSchema, errors);
 
-  errors.push(...crossFileErrors(authority, markets, tests));
+  const { overlays, overlayRuleIds } = checkOverlays(files, compiler, markets, contact, authority, errors);
+  errors.push(...crossFileErrors(authority, markets, tests, overlayRuleIds));
   if (content && markets && isRecord(markets.raw)) {
     errors.push(...unknownMarkets(content.source, marketsNamedIn(content.raw), new Set(Object.keys(markets.raw))));
   }
@@ -82,17 +98,21 @@ export function loadBundle(files: Readonly<Record<string, string>>): BundleLoad 
   if (errors.length > 0 || !authority?.value || !contact?.value || !markets?.value) {
     return { ok: false, errors: sortErrors(errors) };
   }
+  const globalContact = toContactPolicy(contact.value);
+  const byMarket = Object.fromEntries(overlays.map((o) => [o.market, mergeContact(globalContact, o.market, overlayContactOf(o.contact))]));
+  const matrix = toAuthorityMatrix(authority.value);
   return {
     ok: true,
     bundle: {
       version: bundleVersion(files),
-      authority: toAuthorityMatrix(authority.value),
-      contact: toContactPolicy(contact.value),
+      authority: { ...matrix, rules: [...matrix.rules, ...overlays.flatMap((o) => (o.authority?.rules ?? []).map((r) => overlayRule(toRule(r), o.market)))] },
+      contact: overlays.length > 0 ? { ...globalContact, byMarket } : globalContact,
       markets: toMarkets(markets.value),
       freshness: toFreshnessPolicy(freshness?.value ?? null),
       tests: tests.flatMap((file) => (file?.value ? toTestCases(file.source.name, file.value) : [])),
       ...(content?.value ? { content: toContentPolicy(content.value) } : {}),
       ...(data?.value ? { dataUse: toDataUsePolicy(data.value) } : {}),
+      ...(monitors?.value ? { monitors: toMonitors(monitors.value) } : {}),
       files: Object.freeze({ ...files }),
     },
   };
@@ -118,6 +138,21 @@ export function loadBundleDir(dir: string): BundleLoad {
     if (!isNotFound(error)) errors.push({ file: TESTS_DIR, line: 1, column: 1, message: `cannot read: ${messageOf(error)}` });
   }
   testNames.sort().forEach((name) => read(`${TESTS_DIR}/${name}`));
+  let overlayMarkets: string[] = [];
+  try {
+    overlayMarkets = readdirSync(join(dir, MARKETS_DIR), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch (error) {
+    if (!isNotFound(error)) errors.push({ file: MARKETS_DIR, line: 1, column: 1, message: `cannot read: ${messageOf(error)}` });
+  }
+  for (const market of overlayMarkets.sort()) {
+    for (const name of OVERLAY_FILES) {
+      try {
+        files[`${MARKETS_DIR}/${market}/${name}`] = readFileSync(join(dir, MARKETS_DIR, market, name), "utf8");
+      } catch (error) {
+        if (!isNotFound(error)) errors.push({ file: `${MARKETS_DIR}/${market}/${name}`, line: 1, column: 1, message: `cannot read: ${messageOf(error)}` });
+      }
+    }
+  }
 
   const loaded = loadBundle(files);
   if (errors.length === 0) return loaded;
@@ -177,9 +212,11 @@ function issueErrors(source: SourceFile, issue: z.core.$ZodIssue): BundleError[]
     case "invalid_key":
       return [at(path, issue.issues[0]?.message ?? issue.message, "key")];
     case "custom": {
-      const offset = (issue.params as Partial<ConditionIssueParams> | undefined)?.celOffset;
+      const params = issue.params as Partial<ConditionIssueParams & CodedIssueParams> | undefined;
+      const offset = params?.celOffset;
       if (typeof offset === "number") return [errorAtPlace(source, placeInScalar(source, path, offset), issue.message)];
-      return [at(path, issue.message)];
+      const error = at(path, issue.message);
+      return [params?.code ? { ...error, code: params.code } : error];
     }
     default: {
       const missing = (issue.code === "invalid_type" || issue.code === "invalid_value") && issue.input === undefined;
@@ -192,17 +229,95 @@ function issueErrors(source: SourceFile, issue: z.core.$ZodIssue): BundleError[]
 
 function unknownFiles(files: Readonly<Record<string, string>>): BundleError[] {
   return Object.keys(files)
-    .filter((name) => !TOP_LEVEL_FILES.includes(name) && !TEST_FILE.test(name))
+    .filter((name) => !TOP_LEVEL_FILES.includes(name) && !TEST_FILE.test(name) && !OVERLAY_FILE.test(name))
     .map((name) => ({
       file: name,
       line: 1,
       column: 1,
-      message: `not a bundle file; a bundle holds ${TOP_LEVEL_FILES.join(", ")} and ${TESTS_DIR}/*.yaml`,
+      message: `not a bundle file; a bundle holds ${TOP_LEVEL_FILES.join(", ")}, ${TESTS_DIR}/*.yaml and ${MARKETS_DIR}/<MARKET>/{${OVERLAY_FILES.join(",")}}`,
     }));
 }
 
 function testFileNames(files: Readonly<Record<string, string>>): string[] {
   return Object.keys(files).filter((name) => TEST_FILE.test(name)).sort();
+}
+
+/**
+ * The tunables authority.yaml declares, read before its rules are compiled so conditions can type-check
+ * agent.thresholds.<name>. A malformed declaration is reported when the file itself is checked.
+ */
+function tunableNames(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const { file, errors } = parseSource(AUTHORITY_FILE, text);
+  if (errors.length > 0) return [];
+  let raw: unknown;
+  try {
+    raw = file.doc.toJS();
+  } catch {
+    return [];
+  }
+  return isRecord(raw) && isRecord(raw.tunables) ? Object.keys(raw.tunables).filter((name) => TUNABLE_NAME.test(name)) : [];
+}
+
+// --- market overlays ---------------------------------------------------------------------------------
+
+interface Overlay {
+  market: string;
+  authority: OverlayAuthorityFile | null;
+  contact: OverlayContactFile | null;
+}
+
+/**
+ * Each overlay's files, checked alone and against the global ones; the overlays that loaded. An overlay
+ * for a market markets.yaml does not define, or a rule id the global matrix (or another overlay) uses,
+ * is an error like any other; what could loosen carries the code OVERLAY_LOOSENS.
+ */
+function checkOverlays(
+  files: Readonly<Record<string, string>>,
+  compiler: ReturnType<typeof createConditionCompiler>,
+  markets: Checked<MarketsFile> | null,
+  contact: Checked<ContactFile> | null,
+  authority: Checked<AuthorityFile> | null,
+  errors: BundleError[],
+): { overlays: Overlay[]; overlayRuleIds: string[] } {
+  const known = markets && isRecord(markets.raw) ? new Set(Object.keys(markets.raw)) : null;
+  const byMarket = new Map<string, string[]>();
+  for (const name of Object.keys(files).sort()) {
+    const match = OVERLAY_FILE.exec(name);
+    if (match) byMarket.set(match[1]!, [...(byMarket.get(match[1]!) ?? []), name]);
+  }
+  const ruleIds = new Set(authority ? rawRules(authority.raw).flatMap((r) => (typeof r.id === "string" ? [r.id] : [])) : []);
+  const overlayRuleIds: string[] = [];
+  const overlays: Overlay[] = [];
+  for (const [market, names] of byMarket) {
+    if (!MarketSchema.safeParse(market).success || (known && !known.has(market))) {
+      for (const file of names) errors.push({ file, line: 1, column: 1, message: `unknown market "${market}"; an overlay lives in ${MARKETS_DIR}/<MARKET>/ for a market ${MARKETS_FILE} defines${known ? ` (${[...known].sort().join(", ")})` : ""}` });
+      continue;
+    }
+    const before = errors.length;
+    const authorityName = `${MARKETS_DIR}/${market}/${AUTHORITY_FILE}`;
+    const contactName = `${MARKETS_DIR}/${market}/${CONTACT_FILE}`;
+    const overlayAuthority = files[authorityName] === undefined ? null : check(files, authorityName, overlayAuthoritySchema(compiler, market), errors);
+    const overlayContact = files[contactName] === undefined ? null : check(files, contactName, OverlayContactSchema, errors);
+    if (overlayAuthority) {
+      rawRules(overlayAuthority.raw).forEach(({ id }, i) => {
+        if (typeof id !== "string") return;
+        if (ruleIds.has(id)) errors.push(errorAt(overlayAuthority.source, ["rules", i, "id"], `duplicate rule id "${id}"; rule ids are unique across ${AUTHORITY_FILE} and every overlay`));
+        ruleIds.add(id);
+        overlayRuleIds.push(id);
+      });
+    }
+    if (overlayContact && isRecord(overlayContact.raw) && overlayContact.raw.exempt !== undefined) {
+      errors.push({ ...errorAt(overlayContact.source, ["exempt"], "an overlay may only tighten: it cannot exempt purposes from the contact policy", "key"), code: "OVERLAY_LOOSENS" });
+    }
+    if (overlayContact?.value && contact?.value) {
+      for (const { path, message } of contactLoosenings(toContactPolicy(contact.value), overlayContactOf(overlayContact.value))) {
+        errors.push({ ...errorAt(overlayContact.source, path, message), code: "OVERLAY_LOOSENS" });
+      }
+    }
+    if (errors.length === before) overlays.push({ market, authority: overlayAuthority?.value ?? null, contact: overlayContact?.value ?? null });
+  }
+  return { overlays, overlayRuleIds };
 }
 
 // --- checks across items and files -------------------------------------------------------------------
@@ -215,10 +330,11 @@ function crossFileErrors(
   authority: Checked<unknown> | null,
   markets: Checked<unknown> | null,
   tests: readonly (Checked<unknown> | null)[],
+  overlayRuleIds: readonly string[],
 ): BundleError[] {
   const errors: BundleError[] = [];
   const marketCodes = markets && isRecord(markets.raw) ? new Set(Object.keys(markets.raw).filter((code) => MarketSchema.safeParse(code).success)) : null;
-  const ruleIds = authority ? new Set(rawRules(authority.raw).flatMap((rule) => (typeof rule.id === "string" ? [rule.id] : []))) : null;
+  const ruleIds = authority ? new Set([...rawRules(authority.raw).flatMap((rule) => (typeof rule.id === "string" ? [rule.id] : [])), ...overlayRuleIds]) : null;
   if (authority) errors.push(...duplicateRuleIds(authority));
   if (authority && marketCodes) errors.push(...unknownRuleMarkets(authority, marketCodes));
   for (const file of tests) {
@@ -297,7 +413,7 @@ function unknownTestRules({ source, raw }: Checked<unknown>, ruleIds: ReadonlySe
 function sortErrors(errors: BundleError[]): BundleError[] {
   const rank = (file: string): number => {
     const i = TOP_LEVEL_FILES.indexOf(file);
-    return i >= 0 ? i : TOP_LEVEL_FILES.length;
+    return i >= 0 ? i : OVERLAY_FILE.test(file) ? TOP_LEVEL_FILES.length + 1 : TOP_LEVEL_FILES.length;
   };
   return [...errors].sort(
     (a, b) => rank(a.file) - rank(b.file) || a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column,
@@ -306,35 +422,51 @@ function sortErrors(errors: BundleError[]): BundleError[] {
 
 // --- from validated files to the compiled bundle -----------------------------------------------------
 
+function toRule(rule: AuthorityFile["rules"][number]): AuthorityRule {
+  return {
+    id: rule.id,
+    when: definedOnly({
+      action: rule.when?.action,
+      purpose: rule.when?.purpose,
+      channel: rule.when?.channel,
+      market: rule.when?.market,
+    }),
+    condition: rule.if ?? null,
+    outcome: rule.outcome,
+    reviewers: rule.reviewers ?? [],
+    reason: rule.reason ?? null,
+    layer: "global",
+  };
+}
+
 function toAuthorityMatrix(file: AuthorityFile): AuthorityMatrix {
   return {
     owner: file.owner,
     default: file.default,
-    rules: file.rules.map(
-      (rule): AuthorityRule => ({
-        id: rule.id,
-        when: definedOnly({
-          action: rule.when?.action,
-          purpose: rule.when?.purpose,
-          channel: rule.when?.channel,
-          market: rule.when?.market,
-        }),
-        condition: rule.if ?? null,
-        outcome: rule.outcome,
-        reviewers: rule.reviewers ?? [],
-        reason: rule.reason ?? null,
-      }),
-    ),
+    rules: file.rules.map(toRule),
     review: { ownerMayConfirm: file.review?.ownerMayConfirm ?? false },
+    ...(file.tunables && Object.keys(file.tunables).length > 0 ? { tunables: file.tunables } : {}),
+  };
+}
+
+function toCaps(caps: ContactFile["caps"]): Cap[] {
+  return caps.map((cap) => {
+    const channel = cap.channel ?? "all";
+    return { channel, max: cap.max, perMs: cap.per.ms, label: `${channel} ${cap.max} per ${cap.per.text}` };
+  });
+}
+
+function overlayContactOf(file: OverlayContactFile | null): { caps: Cap[]; minGapMs: number | null; quietHours: QuietHours | null } {
+  return {
+    caps: toCaps(file?.caps ?? []),
+    minGapMs: file?.minGap?.ms ?? null,
+    quietHours: file?.quietHours ? { fromMinute: file.quietHours.from, toMinute: file.quietHours.to } : null,
   };
 }
 
 function toContactPolicy(file: ContactFile): ContactPolicy {
   return {
-    caps: file.caps.map((cap) => {
-      const channel = cap.channel ?? "all";
-      return { channel, max: cap.max, perMs: cap.per.ms, label: `${channel} ${cap.max} per ${cap.per.text}` };
-    }),
+    caps: toCaps(file.caps),
     minGapMs: file.minGap?.ms ?? 0,
     quietHours: file.quietHours ? { fromMinute: file.quietHours.from, toMinute: file.quietHours.to } : null,
     exemptPurposes: file.exempt?.purposes ?? [],

@@ -1,7 +1,6 @@
 // Who may change governance, and so who may try a candidate in a dry run: replaying recent decisions
-// under an uploaded bundle is real work for the server, not a read. Today that is an admin. A market's
-// own admin (`market_admin:<MARKET>`, for its overlay only) passes here once the overlay routes pass the
-// market in `scope`; until the role exists, no caller holds it.
+// under an uploaded bundle is real work for the server, not a read: an admin, and for a market's overlay
+// (the routes pass the market in `scope`) that market's own admin, `market_admin:<MARKET>`.
 import type { FastifyRequest } from "fastify";
 import { requireRole, type Principal } from "../auth/principal.ts";
 import type { Market } from "../shared/vocabulary.ts";

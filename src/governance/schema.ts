@@ -21,6 +21,12 @@ export interface ConditionIssueParams {
   celOffset: number | null;
 }
 
+/** Carried on an issue that has a code of its own in the contract (BundleError.code). */
+export interface CodedIssueParams {
+  code: "OVERLAY_LOOSENS";
+}
+const LOOSENS: CodedIssueParams = { code: "OVERLAY_LOOSENS" };
+
 // --- building blocks ---------------------------------------------------------------------------------
 
 /** An object that names the keys it allows when it meets one it does not know. */
@@ -156,8 +162,17 @@ export function authoritySchema(compiler: ConditionCompiler) {
     rules: z.array(ruleSchema(compiler)).default([]),
     // Separation of duties for decision reviews (src/reviews/separation.ts).
     review: strict({ ownerMayConfirm: z.boolean().default(false) }).optional(),
+    tunables: z.record(z.string().regex(TUNABLE_NAME, "a tunable's name is an identifier such as minConfidence"), TunableSchema).optional(),
   });
 }
+
+/** A tunable is read in CEL as agent.thresholds.<name>, so its name is a CEL identifier. */
+export const TUNABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const TunableSchema = strict({ min: z.number(), max: z.number(), default: z.number() }).superRefine((t, ctx) => {
+  if (t.min > t.max) ctx.addIssue({ code: "custom", path: ["max"], message: `max ${t.max} is below min ${t.min}` });
+  else if (t.default < t.min || t.default > t.max) ctx.addIssue({ code: "custom", path: ["default"], message: `the default ${t.default} is outside [${t.min}, ${t.max}]` });
+});
 export type AuthorityFile = z.output<ReturnType<typeof authoritySchema>>;
 
 // --- contact.yaml ------------------------------------------------------------------------------------
@@ -176,12 +191,13 @@ const CapSchema = strict({
 
 const ARBITRATION = ["priority", "expectedValue"] as const;
 
+const QuietHoursSchema = strict({ from: TimeOfDaySchema, to: TimeOfDaySchema })
+  .refine((q) => q.from !== q.to, { message: "quiet hours must start and end at different times" });
+
 export const ContactSchema = strict({
   caps: z.array(CapSchema),
   minGap: DurationSchema.optional(),
-  quietHours: strict({ from: TimeOfDaySchema, to: TimeOfDaySchema })
-    .refine((q) => q.from !== q.to, { message: "quiet hours must start and end at different times" })
-    .optional(),
+  quietHours: QuietHoursSchema.optional(),
   exempt: strict({ purposes: z.array(PurposeSchema) }).optional(),
   arbitration: z
     .array(oneOf("arbitration criterion", ARBITRATION))
@@ -190,6 +206,37 @@ export const ContactSchema = strict({
     .default([...ARBITRATION]),
 });
 export type ContactFile = z.output<typeof ContactSchema>;
+
+// --- markets/<MARKET>/authority.yaml and contact.yaml: overlays that only tighten ------------------------
+// What can be told from one overlay file alone is checked here (an autonomous rule, a rule for another
+// market, an exemption); what needs the global files (caps, gap, quiet hours) is checked in overlay.ts.
+
+export function overlayAuthoritySchema(compiler: ConditionCompiler, market: string) {
+  return strict({
+    owner: z.string().trim().min(1).optional(),
+    rules: z.array(
+      ruleSchema(compiler).superRefine((rule, ctx) => {
+        if (rule.outcome === "autonomous") {
+          ctx.addIssue({ code: "custom", path: ["outcome"], params: LOOSENS, message: "an overlay may only tighten: its rules are confirm or forbidden, never autonomous" });
+        }
+        const markets = rule.when?.market;
+        if (markets && markets.some((m) => m !== market)) {
+          ctx.addIssue({ code: "custom", path: ["when", "market"], params: LOOSENS, message: `the ${market} overlay applies to HCPs of ${market} only` });
+        }
+      }),
+    ).default([]),
+  });
+}
+export type OverlayAuthorityFile = z.output<ReturnType<typeof overlayAuthoritySchema>>;
+
+export const OverlayContactSchema = strict({
+  caps: z.array(CapSchema).default([]),
+  minGap: DurationSchema.optional(),
+  quietHours: QuietHoursSchema.optional(),
+  /** Accepted here so the loader can refuse it as loosening (load.ts) alongside the file's other findings. */
+  exempt: z.unknown().optional(),
+});
+export type OverlayContactFile = z.output<typeof OverlayContactSchema>;
 
 // --- markets.yaml ------------------------------------------------------------------------------------
 
@@ -234,10 +281,12 @@ export const TestsSchema = z.array(
     agent: strict({
       owner: z.string().optional(),
       priority: z.number().int().min(0).max(100).optional(),
+      thresholds: z.record(z.string(), z.number()).optional(),
     }).optional(),
     content: strict({
       riskClass: RiskClassSchema.optional(),
       product: z.string().nullable().optional(),
+      comparative: z.boolean().optional(),
     }).optional(),
     expect: strict({
       authority: OutcomeSchema,

@@ -16,6 +16,7 @@ import { OPENAPI_FRAME, ok, OpenApiDocumentSchema, withoutUnusedComponents, with
 import { healthRoutes } from "./health-routes.ts";
 import { userRoutes } from "../auth/routes.ts";
 import { agentRoutes } from "../agents/routes.ts";
+import { monitorRoutes } from "../monitors/routes.ts";
 import { hcpRoutes } from "../hcps/routes.ts";
 import { contentRoutes } from "../content/routes.ts";
 import { proposalRoutes } from "../gate/routes.ts";
@@ -130,6 +131,7 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   await app.register(healthRoutes(ctx));
   await app.register(userRoutes(ctx), { prefix: "/v1" });
   await app.register(agentRoutes(ctx), { prefix: "/v1" });
+  await app.register(monitorRoutes(ctx), { prefix: "/v1" });
   await app.register(hcpRoutes(ctx), { prefix: "/v1" });
   await app.register(contentRoutes(ctx), { prefix: "/v1" });
   await app.register(proposalRoutes(ctx), { prefix: "/v1" });

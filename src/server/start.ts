@@ -8,6 +8,7 @@ import { streamConfigFromEnv, type StreamConfig } from "../data/stream-config.ts
 import type { EventStream } from "../data/stream.ts";
 import { startDispatcher, type Dispatcher } from "../dispatch/dispatcher.ts";
 import type { DispatchConfig } from "../dispatch/config.ts";
+import { alertTargetFromEnv, startMonitorWatch, type AlertTarget, type MonitorWatch } from "../monitors/watch.ts";
 
 export { StartupError };
 
@@ -26,6 +27,9 @@ export interface StartOptions extends ContextOptions {
   eventStream?: StreamConfig | null;
   /** The in-process outbox dispatcher; absent or null runs none here (`steward serve` passes the environment's). */
   dispatch?: DispatchConfig | null;
+  /** The monitor watch (monitors.yaml): its interval (at most a minute) and alert webhook; undefined reads
+   *  STEWARD_ALERT_WEBHOOK_URL / _SECRET, null runs no watch in this process. */
+  monitors?: { intervalMs?: number; alert?: AlertTarget | null } | null;
 }
 
 export interface Running {
@@ -33,6 +37,8 @@ export interface Running {
   eventStream?: EventStream | null;
   /** The outbox dispatcher running in this process, when one was asked for. */
   dispatcher?: Dispatcher | null;
+  /** The monitor watch running in this process. */
+  monitors?: MonitorWatch | null;
   app: FastifyInstance;
   ctx: Context;
   url: string;
@@ -49,9 +55,15 @@ export async function startSteward(options: StartOptions): Promise<Running> {
     const address = await app.listen({ port: options.port ?? 0, host: options.host ?? "127.0.0.1" });
     const eventStream = await startStream(ctx, app, options);
     const dispatcher = options.dispatch ? startDispatcher(ctx, options.dispatch) : null;
+    const monitors = options.monitors === null ? null : startMonitorWatch(ctx, {
+      intervalMs: options.monitors?.intervalMs,
+      alert: options.monitors?.alert === undefined ? alertTargetFromEnv(process.env) : options.monitors.alert,
+      log: (message) => app.log.warn(message),
+    });
     return {
-      app, ctx, url: address, eventStream, dispatcher,
+      app, ctx, url: address, eventStream, dispatcher, monitors,
       async close() {
+        await monitors?.stop();
         await eventStream?.stop();
         await app.close();
         await dispatcher?.stop();

@@ -31,8 +31,14 @@ export const ROLES = [
   "auditor",
   "viewer",
 ] as const;
-export type Role = (typeof ROLES)[number];
-export const RoleSchema = z.enum(ROLES);
+/** A market's own admin: may dry-run and activate that market's governance overlay, nothing else. */
+export type MarketAdminRole = `market_admin:${string}`;
+export const MARKET_ADMIN = /^market_admin:[A-Z]{2}$/;
+export type Role = (typeof ROLES)[number] | MarketAdminRole;
+export const RoleSchema = z.union([
+  z.enum(ROLES),
+  z.string().regex(MARKET_ADMIN) as unknown as z.ZodType<MarketAdminRole, MarketAdminRole>,
+], { error: (issue) => (issue.input === undefined ? undefined : `unknown role ${JSON.stringify(issue.input)}; roles are ${ROLES.join(", ")} and market_admin:<MARKET> (e.g. market_admin:DE)`) });
 
 export const REVIEWER_ROLES = ROLES.filter((r): r is Extract<Role, `reviewer:${string}`> =>
   r.startsWith("reviewer:"),

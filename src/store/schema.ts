@@ -7,6 +7,7 @@ import type { ContentTables } from "../content/tables.ts";
 import type { AuthTables } from "../auth/tables.ts";
 import type { HcpTables } from "../hcps/tables.ts";
 import type { AgentTables } from "../agents/tables.ts";
+import type { MonitorTables } from "../monitors/tables.ts";
 
 export interface AgentsTable {
   id: string;
@@ -21,6 +22,8 @@ export interface AgentsTable {
   status_reason: string | null;
   status_changed_at: string;
   created_at: string;
+  /** JSON object: the agent's own values of authority.yaml's tunables (migration 012). */
+  thresholds: string;
 }
 
 export interface UsersTable {
@@ -235,7 +238,7 @@ export interface SettingsTable {
   value: string;
 }
 
-export interface Database extends DataTables, DispatchTables, ContentTables, AuthTables, HcpTables, AgentTables {
+export interface Database extends DataTables, DispatchTables, ContentTables, AuthTables, HcpTables, AgentTables, MonitorTables {
   agents: AgentsTable;
   users: UsersTable;
   tokens: TokensTable;

@@ -1,7 +1,8 @@
 // The shapes of the Steward API the console reads (API.md), as the server sends them.
 
 export const ROLES = ["admin", "agent_owner", "reviewer:medical", "reviewer:legal", "reviewer:regulatory", "reviewer:brand", "mops", "auditor", "viewer"] as const;
-export type Role = (typeof ROLES)[number];
+/** Plus a market's own admin, `market_admin:<MARKET>` (its governance overlay only). */
+export type Role = (typeof ROLES)[number] | `market_admin:${string}`;
 export const REVIEWER_ROLES = ["reviewer:medical", "reviewer:legal", "reviewer:regulatory", "reviewer:brand"] as const;
 export type ReviewerRole = (typeof REVIEWER_ROLES)[number];
 /** Who signs content (claims and assets). */
@@ -37,6 +38,8 @@ export interface Agent {
   statusReason: string | null;
   statusChangedAt: string;
   createdAt: string;
+  /** The agent's own values of the bundle's tunables; a tunable not here has its default. */
+  thresholds?: Record<string, number>;
 }
 
 export type OutcomeCounts = Record<Outcome, number> & { total: number };

@@ -2,6 +2,7 @@
 // coded by that rule's own outcome; when none spoke, one reason for the default (ruleId "default").
 import type { AuthorityOutcome, AuthorityRule, ConditionInput } from "../../governance/bundle.ts";
 import { evaluateAuthority } from "../../governance/authority.ts";
+import { thresholdsInForce } from "../../agents/thresholds.ts";
 import type { ReviewerRole } from "../../shared/vocabulary.ts";
 import type { Reason, ReasonCode } from "../reasons.ts";
 import type { CheckResult } from "../verdict.ts";
@@ -49,7 +50,7 @@ function ruleSentence(rule: AuthorityRule, what: string): string {
  * path): each is a structural superset of the declared shape, and conditions are type-checked at load
  * against the declared fields only.
  */
-function conditionInput({ proposal, snapshot, channel, now }: GateInput): ConditionInput {
+function conditionInput({ proposal, snapshot, channel, now }: GateInput, thresholds: Readonly<Record<string, number>> | null): ConditionInput {
   return {
     proposal: {
       action: proposal.action,
@@ -60,7 +61,7 @@ function conditionInput({ proposal, snapshot, channel, now }: GateInput): Condit
       assetId: proposal.assetId,
     },
     hcp: snapshot.hcp,
-    agent: snapshot.agent,
+    agent: thresholds && snapshot.agent ? { ...snapshot.agent, thresholds } : snapshot.agent,
     content: snapshot.asset,
     now,
   };
@@ -68,34 +69,36 @@ function conditionInput({ proposal, snapshot, channel, now }: GateInput): Condit
 
 export function checkAuthority(input: GateInput): AuthorityCheckResult {
   const matrix = input.bundle.authority;
-  const verdict = evaluateAuthority(matrix, conditionInput(input));
+  // The agent's tunables in force are recorded with the decision, so its explanation shows the value used.
+  const thresholds = matrix.tunables ? thresholdsInForce(matrix.tunables, input.snapshot.agent?.thresholds) : null;
+  const verdict = evaluateAuthority(matrix, conditionInput(input, thresholds));
   const what = `${input.proposal.action} for ${input.proposal.purpose} purpose`;
 
-  let reasons: Reason[];
-  let rules: string[];
+  // Each reason names the layer its rule came from; the default is the global matrix's.
+  const reasons: Reason[] = [];
+  const rules: string[] = [];
+  const layers: Record<string, string> = {};
   if (verdict.defaulted) {
-    reasons = [
-      {
-        code: codeOf(matrix.default),
-        message: `No authority rule matched ${what}; the default (${matrix.default}) applies`,
-        ruleId: "default",
-      },
-    ];
-    rules = ["default"];
-  } else {
-    reasons = new Array<Reason>(verdict.spoke.length);
-    rules = new Array<string>(verdict.spoke.length);
-    for (let i = 0; i < verdict.spoke.length; i++) {
-      const rule = verdict.spoke[i]!;
-      reasons[i] = { code: codeOf(rule.outcome), message: rule.reason ?? ruleSentence(rule, what), ruleId: rule.id };
-      rules[i] = rule.id;
-    }
+    reasons.push({
+      code: codeOf(matrix.default),
+      message: `No authority rule matched ${what}; the default (${matrix.default}) applies`,
+      ruleId: "default",
+      layer: "global",
+    });
+    rules.push("default");
+    layers.default = "global";
+  }
+  for (const rule of verdict.spoke) {
+    const layer = rule.layer ?? "global";
+    reasons.push({ code: codeOf(rule.outcome), message: rule.reason ?? ruleSentence(rule, what), ruleId: rule.id, layer });
+    rules.push(rule.id);
+    layers[rule.id] = layer;
   }
   return {
     check: "authority",
     status: verdict.outcome === "autonomous" ? "pass" : verdict.outcome === "confirm" ? "hold" : "fail",
     reasons,
-    evidence: { outcome: verdict.outcome, reviewers: verdict.reviewers, rules },
+    evidence: { outcome: verdict.outcome, reviewers: verdict.reviewers, rules, layers, ...(thresholds ? { thresholds } : {}) },
     outcome: verdict.outcome,
     reviewers: verdict.reviewers,
   };

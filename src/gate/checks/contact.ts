@@ -90,8 +90,18 @@ function zoneFor(hcpZone: string | null, marketZone: string | null): string {
   return "UTC";
 }
 
+/** A contact reason names its layer when a market overlay set the figure (the evidence always does). */
+function overlayLayer(layer: string | undefined): { layer?: string } {
+  return layer !== undefined && layer !== "global" ? { layer } : {};
+}
+
+/** The policy for HCPs of a market: its overlay merged at load (only ever tighter), else the global one. */
+export function contactPolicyFor(policy: ContactPolicy, market: string | null | undefined): ContactPolicy {
+  return (market !== null && market !== undefined && policy.byMarket?.[market]) || policy;
+}
+
 export function checkContact({ proposal, snapshot, bundle, market, channel, nowMs }: GateInput): ContactCheckResult {
-  const policy: ContactPolicy = bundle.contact;
+  const policy: ContactPolicy = contactPolicyFor(bundle.contact, snapshot.hcp?.market ?? market?.code);
   if (policy.exemptPurposes.includes(proposal.purpose)) {
     return {
       check: "contact",
@@ -142,12 +152,14 @@ export function checkContact({ proposal, snapshot, bundle, market, channel, nowM
   if (gapTouch !== null) {
     reasons.push({
       code: "MIN_GAP",
+      ...overlayLayer(policy.layers?.minGap),
       message: `HCP ${hcp.id} has another ${gapTouch.channel} touch at ${formatInstant(gapTouch.at)} (decision ${gapTouch.decisionId}) within the ${formatDuration(gap)} minimum gap; the first allowed moment is ${formatInstant(t)}`,
     });
   }
   if (quietFrom !== null) {
     reasons.push({
       code: "QUIET_HOURS",
+      ...overlayLayer(policy.layers?.quietHours),
       message: `${formatInstant(quietFrom)} is within quiet hours ${formatClock(quiet!.fromMinute)}–${formatClock(quiet!.toMinute)} in ${zone} (${hcp.timezone !== null && zone === hcp.timezone ? "the HCP's zone" : `market ${hcp.market}'s zone`}); the first allowed moment is ${formatInstant(t)}`,
     });
   }
@@ -158,14 +170,15 @@ export function checkContact({ proposal, snapshot, bundle, market, channel, nowM
     });
   }
 
-  const caps: { cap: string; inWindow: number; max: number }[] = [];
+  const caps: { cap: string; inWindow: number; max: number; layer: string }[] = [];
   for (const cap of policy.caps) {
     if (!capApplies(cap, channel)) continue;
     const inWindow = peakAround(touches, cap.channel, cap.perMs, t);
-    caps.push({ cap: cap.label, inWindow, max: cap.max });
+    caps.push({ cap: cap.label, inWindow, max: cap.max, layer: cap.layer ?? "global" });
     if (inWindow + 1 > cap.max) {
       reasons.push({
         code: "CAP_EXCEEDED",
+        ...overlayLayer(cap.layer),
         message: `Contact cap "${cap.label}" for HCP ${hcp.id}: a ${formatDuration(cap.perMs)} window containing ${formatInstant(t)} already holds ${inWindow} ${cap.channel === "all" ? "" : `${cap.channel} `}touch${inWindow === 1 ? "" : "es"} (at most ${cap.max} allowed)`,
       });
     }
@@ -176,7 +189,7 @@ export function checkContact({ proposal, snapshot, bundle, market, channel, nowM
     check: "contact",
     status: blocked ? "fail" : t > nowMs ? "hold" : "pass",
     reasons: reasons.length === 0 ? NO_REASONS : reasons,
-    evidence: { caps, counted: touches.length, firstAllowedAt: t, zone },
+    evidence: { caps, counted: touches.length, firstAllowedAt: t, zone, minGap: { ms: gap, layer: policy.layers?.minGap ?? "global" }, quietHours: { layer: policy.layers?.quietHours ?? "global" } },
     firstAllowedAt: t,
   };
 }

@@ -6,6 +6,9 @@ import { useApi } from "../api.ts";
 import { hasRole, useSession } from "../session.tsx";
 import { Empty, ErrorAlert, Loading, OutcomeBadge, PageHeader, StatusBadge, Tag, outcomeColor } from "../components/common.tsx";
 import { ReasonDialog } from "../components/dialogs.tsx";
+import { ThresholdsDialog, type Tunable } from "../components/thresholds.tsx";
+import { AgentMonitors } from "../components/monitor-chart.tsx";
+import type { Api } from "../api.ts";
 import { formatTime, humanize } from "../format.ts";
 import { Link } from "../router.tsx";
 import { newestAudit } from "../audit.ts";
@@ -36,6 +39,9 @@ export function PortfolioPage() {
   const standing = useApi<{ halt: { id: string; reason: string; startedAt: string; startedBy: string } | null }>(api, "/v1/halt");
   const isAdmin = hasRole(session.user, "admin");
   const [notice, setNotice] = useState<string | null>(null);
+  const governance = useApi<{ tunables?: Record<string, Tunable> }>(api, "/v1/governance");
+  const tunables = governance.data?.tunables ?? {};
+  const [tuning, setTuning] = useState<PortfolioAgent | null>(null);
   const [changes, setChanges] = useState<AuditRecord[]>([]);
 
   /** The audit trail's word on what just changed (for those who may read it). */
@@ -117,7 +123,7 @@ export function PortfolioPage() {
                 </Table.Thead>
                 <Table.Tbody>
                   {data.agents.map((agent) => (
-                    <AgentRow key={agent.id} agent={agent} canSwitch={canSwitch} onAct={(verb) => setPending({ verb, agent })} />
+                    <AgentRow key={agent.id} api={api} agent={agent} canSwitch={canSwitch} canTune={canSwitch && Object.keys(tunables).length > 0} onAct={(verb) => setPending({ verb, agent })} onTune={() => setTuning(agent)} />
                   ))}
                 </Table.Tbody>
               </Table>
@@ -157,6 +163,18 @@ export function PortfolioPage() {
             </Paper>
           )}
         </Stack>
+      )}
+      {tuning && (
+        <ThresholdsDialog
+          api={api}
+          agent={tuning}
+          tunables={tunables}
+          onClose={() => setTuning(null)}
+          onSaved={() => {
+            setNotice(`Thresholds of ${tuning.name} saved.`);
+            portfolio.reload();
+          }}
+        />
       )}
       {pending && (
         <ReasonDialog
@@ -219,7 +237,7 @@ function Stat({ label, value, color }: { label: string; value: number; color?: s
   );
 }
 
-function AgentRow({ agent, canSwitch, onAct }: { agent: PortfolioAgent; canSwitch: boolean; onAct: (verb: Verb) => void }) {
+function AgentRow({ api, agent, canSwitch, canTune, onAct, onTune }: { api: Api; agent: PortfolioAgent; canSwitch: boolean; canTune: boolean; onAct: (verb: Verb) => void; onTune: () => void }) {
   const engagement = Object.entries(agent.engagement).filter(([, n]) => n > 0);
   return (
     <Table.Tr data-agent={agent.id}>
@@ -233,6 +251,16 @@ function AgentRow({ agent, canSwitch, onAct }: { agent: PortfolioAgent; canSwitc
         <Text size="xs" mt={2}>
           Owner: {agent.owner}
         </Text>
+        {agent.thresholds && Object.keys(agent.thresholds).length > 0 && (
+          <Text size="xs" c="dimmed" className="mono">
+            {Object.entries(agent.thresholds).map(([name, v]) => `${name} ${v}`).join(" · ")}
+          </Text>
+        )}
+        {canTune && (
+          <Button size="compact-xs" variant="subtle" onClick={onTune} aria-label={`Thresholds of ${agent.name}`}>
+            Thresholds…
+          </Button>
+        )}
       </Table.Td>
       <Table.Td maw={260}>
         <Text size="sm" lineClamp={2} title={agent.objective}>
@@ -249,6 +277,7 @@ function AgentRow({ agent, canSwitch, onAct }: { agent: PortfolioAgent; canSwitc
             “{agent.statusReason}” · {formatTime(agent.statusChangedAt, true)}
           </Text>
         )}
+        {agent.status !== "active" && <AgentMonitors api={api} agentId={agent.id} />}
       </Table.Td>
       <Table.Td>
         <Group gap={4} aria-label={`Decisions today: ${OUTCOMES.map((o) => `${agent.decisions[o]} ${humanize(o)}`).join(", ")}`}>
