@@ -334,6 +334,8 @@ describe.each(ENGINES)("content and MLR on %s", (engine) => {
         ],
         // The personalization tokens the approved render uses: what a send must be able to fill.
         tokens: ["unsubscribe"],
+        // Whether pre-review found comparative wording (CEL's content.comparative, for market overlays).
+        comparative: false,
       });
       expect(await loadAssetView(db(), "ast-nope")).toBeNull();
     });
