@@ -3,15 +3,14 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Context } from "../shared/context.ts";
 import { callerOf } from "../server/app.ts";
 import { actorOf, requireRole, requireUser } from "../auth/principal.ts";
-import { invalid, notFound } from "../shared/errors.ts";
+import { invalid } from "../shared/errors.ts";
 import { EventBatchSchema, ingestEvents } from "./events.ts";
 import { allow, reader } from "../server/guards.ts";
 import { latencyReport, parseWindow } from "./latency-report.ts";
-import { readHcpState } from "./state-store.ts";
-import { emptyState, viewOf } from "./hcp-state.ts";
+import { hcpStateNow } from "./state-store.ts";
+import { getHcp } from "../hcps/registry.ts";
 import { ok, responses } from "../server/openapi.ts";
 import { HcpStateResponse, IngestResponse, LatencyResponse } from "./responses.ts";
-import { resolveHcpId } from "../hcps/resolve.ts";
 import { agentContext } from "../hcps/context.ts";
 
 export const eventRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
@@ -37,12 +36,7 @@ export const eventRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) 
   app.get("/hcps/:id/state", { schema: { tags: ["data"], params: z.strictObject({ id: z.string().min(1).max(200) }), operationId: "getHcpState", summary: "What Steward knows about an HCP's recent activity (an agent sees only what its markets and data use allow)", response: responses({ 200: ok(HcpStateResponse, "The HCP's state now") }, 400, 401, 403, 404) } }, async (req) => {
     const caller = callerOf(req);
     if (caller.kind === "agent") return { state: (await agentContext(ctx, caller.id, req.params.id)).state };
-    const now = ctx.clock.now();
-    const id = await resolveHcpId(ctx.store.db, req.params.id);
-    const state = await readHcpState(ctx.store.db, id, now);
-    if (state) return { state };
-    const hcp = await ctx.store.db.selectFrom("hcps").select("id").where("id", "=", id).executeTakeFirst();
-    if (!hcp) throw notFound("HCP", req.params.id);
-    return { state: viewOf(emptyState(hcp.id, now.toISOString()), now.getTime()) };
+    const hcp = await getHcp(ctx.store.db, req.params.id);
+    return { state: await hcpStateNow(ctx.store.db, hcp.id, ctx.clock.now()) };
   });
 };

@@ -11,6 +11,7 @@ import { agentOnly } from "../server/guards.ts";
 import { ok, responses } from "../server/openapi.ts";
 import { BatchResponse, DecisionDetailResponse, DecisionListResponse, DecisionOut } from "./responses.ts";
 import { resolveHcpId } from "../hcps/resolve.ts";
+import { decisionFeed } from "./feed.ts";
 
 const tags = ["proposals"];
 const BatchSchema = z.strictObject({
@@ -21,6 +22,9 @@ const DecisionsQuery = z.strictObject({
   hcpId: z.string().max(200).optional(),
   outcome: z.enum(OUTCOMES).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
+  reason: z.string().regex(/^[A-Z][A-Z0-9_]*$/, "a reason code, e.g. CONSENT_MISSING").max(100).optional().describe("Only decisions carrying this reason code"),
+  order: z.enum(["asc", "desc"]).optional().describe("asc: the feed, every decision once in commit order (pages with `after`); desc (default): newest first"),
+  after: z.string().regex(/^\d{1,15}$/, "the nextCursor of a previous page").optional().describe("The nextCursor of the previous page of the feed (implies order=asc)"),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
@@ -63,7 +67,7 @@ export const proposalRoutes = (ctx: Context): FastifyPluginAsyncZod => async (ap
     return decision;
   });
 
-  app.get("/decisions", { schema: { tags: ["decisions"], querystring: DecisionsQuery, operationId: "listDecisions", summary: "List decisions, newest first (an agent sees only its own)", response: responses({ 200: ok(DecisionListResponse, "Matching decisions") }, 400, 401, 403) } }, async (req) => {
+  app.get("/decisions", { schema: { tags: ["decisions"], querystring: DecisionsQuery, operationId: "listDecisions", summary: "List decisions newest first, or the feed in commit order with order=asc and after (an agent sees only its own)", response: responses({ 200: ok(DecisionListResponse, "Matching decisions") }, 400, 401, 403) } }, async (req) => {
     const caller = callerOf(req);
     const q = { ...req.query };
     if (caller.kind === "agent") {
@@ -71,6 +75,9 @@ export const proposalRoutes = (ctx: Context): FastifyPluginAsyncZod => async (ap
       q.agentId = caller.id;
     }
     if (q.hcpId) q.hcpId = await resolveHcpId(ctx.store.db, q.hcpId);
-    return { decisions: await listDecisions(ctx.store.db, q) };
+    const { after, order, ...filters } = q;
+    if (after !== undefined && order === "desc") throw invalid("after pages the feed, which runs in commit order: drop order=desc", [{ field: "order", message: "must be asc with after" }]);
+    if (after !== undefined || order === "asc") return decisionFeed(ctx.store.db, Number(after ?? 0), filters);
+    return { decisions: await listDecisions(ctx.store.db, filters), nextCursor: null };
   });
 };

@@ -11,6 +11,7 @@ import { ok, responses } from "../server/openapi.ts";
 import { AgentHcpContextResponse, ConsentResponse, HcpDetailResponse, HcpResponse, HcpSearchResponse, MergeResponse } from "./responses.ts";
 import { MergeBodySchema, mergeHcps } from "./merge.ts";
 import { agentContext } from "./context.ts";
+import { hcpStateNow } from "../data/state-store.ts";
 
 const tags = ["hcps"];
 
@@ -40,6 +41,7 @@ export const hcpRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) =>
       consentHistory: history,
       recentTouches: await recentTouches(ctx.store.db, hcp.id, 20),
       freshness: await hcpDataFreshness(ctx.store.db, hcp.id, ctx.clock.now()),
+      state: await hcpStateNow(ctx.store.db, hcp.id, ctx.clock.now()),
     };
   });
 
