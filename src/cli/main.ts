@@ -96,6 +96,21 @@ agents
   .option("--once", "one round, then exit", false)
   .action(async (name: string, options) => (await import("../reference-agents/run.ts")).agentsRunCommand(name, options));
 
+const mcp = program
+  .command("mcp")
+  .description("serve Steward's MCP tools over stdio to an agent runtime, calling the Steward at --url with the agent's key")
+  .option("--url <url>", "the Steward server, e.g. http://127.0.0.1:4000")
+  .option("--key <key>", "the agent's API key")
+  .action(async (options: { url?: string; key?: string }) => {
+    if (!options.url || !options.key) {
+      process.stderr.write("steward mcp: --url and --key are required\n");
+      process.exitCode = 2;
+      return;
+    }
+    await (await import("../mcp/stdio.ts")).mcpStdioCommand({ url: options.url, key: options.key });
+  });
+void mcp;
+
 program
   .command("simulate")
   .description("the operating-model simulator: a synthetic market driving the real decision service on a virtual clock, two arms per scenario on one seed")

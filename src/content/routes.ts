@@ -53,7 +53,7 @@ const FIRST_USE_READERS = ["mops", "reviewer:regulatory", "auditor"] as const;
 const tags = ["content"];
 const REVIEWERS = REVIEWER_ROLES;
 
-const AssetQuerySchema = AssetListQuerySchema.extend({
+export const AssetQuerySchema = AssetListQuerySchema.extend({
   usable: z.enum(["true", "false"]).optional().describe("true: only the approved assets the agent may send now"),
   agentId: z.string().min(1).max(200).optional().describe("With usable=true and a user token: the agent whose usable assets to list"),
 });

@@ -3,8 +3,15 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Context } from "../shared/context.ts";
 import { callerOf } from "../server/app.ts";
 import { actorOf, requireRole, requireUser } from "../auth/principal.ts";
-import { invalid } from "../shared/errors.ts";
+import { AppError, forbidden, invalid, notFound } from "../shared/errors.ts";
 import { EventBatchSchema, ingestEvents } from "./events.ts";
+import { OUTCOME_TYPES } from "./event-kinds.ts";
+
+/** The body of `POST /v1/decisions/{id}/outcomes` and of MCP's report_outcome. */
+export const OutcomeReportSchema = z.strictObject({
+  type: z.enum(OUTCOME_TYPES),
+  occurredAt: z.iso.datetime({ offset: true }),
+});
 import { allow, reader } from "../server/guards.ts";
 import { latencyReport, parseWindow } from "./latency-report.ts";
 import { hcpStateNow } from "./state-store.ts";
@@ -18,6 +25,25 @@ export const eventRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) 
     const caller = callerOf(req);
     requireRole(caller, "mops");
     return ingestEvents(ctx, actorOf(caller), req.body.events, { origin: "http" });
+  });
+
+  // An agent reports what followed its own decision (a rep accepted the suggestion, the HCP opened the
+  // email): an outcome event with the decision's HCP, its source naming the agent. The event id is made
+  // from the report, so sending the same report again is a duplicate, not a second outcome.
+  app.post("/decisions/:id/outcomes", { schema: { tags: ["events"], params: z.strictObject({ id: z.string().min(1).max(200) }), body: OutcomeReportSchema, operationId: "reportOutcome", summary: "Report an outcome of a decision (agent key: its own decisions; mops: any)", response: responses({ 200: ok(IngestResponse, "accepted 1, or duplicates 1 for a report already made; a refused outcome is a 422") }, 400, 401, 403, 404, 413, 415, 422) } }, async (req) => {
+    const caller = callerOf(req);
+    if (caller.kind !== "agent") requireRole(caller, "mops");
+    const decision = await ctx.store.db.selectFrom("decisions").select(["id", "agent_id", "hcp_id"]).where("id", "=", req.params.id).executeTakeFirst();
+    if (!decision || (caller.kind === "agent" && decision.agent_id !== caller.id)) {
+      if (decision) throw forbidden("an agent may report outcomes of its own decisions only");
+      throw notFound("decision", req.params.id);
+    }
+    const source = caller.kind === "agent" ? `agent:${caller.id}` : "mops";
+    const event = { id: `outcome:${decision.id}:${req.body.type}:${req.body.occurredAt}`, hcpId: decision.hcp_id, type: req.body.type, source, occurredAt: req.body.occurredAt, decisionId: decision.id };
+    const result = await ingestEvents(ctx, actorOf(caller), [event], { origin: "http" });
+    const refused = result.rejected[0];
+    if (refused) throw new AppError(422, "OUTCOME_REFUSED", refused.error, refused.problems);
+    return result;
   });
 
   app.get("/data/latency", {

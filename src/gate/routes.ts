@@ -17,7 +17,9 @@ const tags = ["proposals"];
 const BatchSchema = z.strictObject({
   proposals: z.array(ProposalFieldsSchema.extend({ agentId: z.string().min(1).max(200).optional() }).refine(...oneContent)).min(1).max(500),
 });
-const DecisionsQuery = z.strictObject({
+/** A decision's id, as the path names it (and MCP's explain_decision). */
+export const DecisionIdSchema = z.string().min(1).max(200);
+export const DecisionsQuery = z.strictObject({
   agentId: z.string().max(200).optional(),
   hcpId: z.string().max(200).optional(),
   outcome: z.enum(OUTCOMES).optional(),
@@ -59,7 +61,7 @@ export const proposalRoutes = (ctx: Context): FastifyPluginAsyncZod => async (ap
     return { decisions: await proposeBatch(ctx, actorOf(caller), items) };
   });
 
-  app.get("/decisions/:id", { schema: { tags: ["decisions"], params: z.strictObject({ id: z.string().min(1).max(200) }), operationId: "getDecision", summary: "Read a decision with its checks, proposal and outcomes", response: responses({ 200: ok(DecisionDetailResponse, "The decision") }, 400, 401, 403, 404) } }, async (req) => {
+  app.get("/decisions/:id", { schema: { tags: ["decisions"], params: z.strictObject({ id: DecisionIdSchema }), operationId: "getDecision", summary: "Read a decision with its checks, proposal and outcomes", response: responses({ 200: ok(DecisionDetailResponse, "The decision") }, 400, 401, 403, 404) } }, async (req) => {
     const caller = callerOf(req);
     const decision = await getDecision(ctx.store.db, req.params.id);
     // An agent reads only its own decisions; to it, another agent's decision does not exist.
