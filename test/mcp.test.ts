@@ -122,7 +122,7 @@ describe.each(ENGINES)("MCP on %s", (engine) => {
     const init = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } } };
     const headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
     const none = await fetch(`${server.url}/mcp`, { method: "POST", headers, body: JSON.stringify(init) });
-    expect([none.status, (await none.json()).error.code]).toEqual([401, "UNAUTHORIZED"]);
+    expect([none.status, ((await none.json()) as { error: { code: string } }).error.code]).toEqual([401, "UNAUTHORIZED"]);
     const bad = await fetch(`${server.url}/mcp`, { method: "POST", headers: { ...headers, authorization: "Bearer stw_nope" }, body: JSON.stringify(init) });
     expect(bad.status).toBe(401);
     const user = await fetch(`${server.url}/mcp`, { method: "POST", headers: { ...headers, authorization: `Bearer ${m.tokens.mops}` }, body: JSON.stringify(init) });
