@@ -93,6 +93,12 @@ describe.each(ENGINES)("MCP on %s", (engine) => {
       const allowed = body(await call(agent, "propose_action", { idempotencyKey: `${key}-b`, hcpId: "de-1", action: "email", purpose: "promotional", assetId: assets[0] }));
       expect(allowed.outcome).toBe("allowed");
 
+      // Now the context says when email may next reach de-1: a day later (the minimum gap); medical is exempt.
+      const after = body(await call(agent, "get_hcp_context", { hcpId: "de-1" }));
+      const next = (channel: string, purpose: string) => after.nextContact.find((n: { channel: string; purpose: string }) => n.channel === channel && n.purpose === purpose);
+      expect(next("email", "promotional")).toEqual({ channel: "email", purpose: "promotional", at: new Date(now + 86_400_000).toISOString(), reasons: ["MIN_GAP"] });
+      expect(next("email", "medical")).toEqual({ channel: "email", purpose: "medical", at: new Date(now).toISOString(), reasons: [] });
+
       const feed = body(await call(agent, "list_decisions", { after: start }));
       expect(feed.decisions.map((d: { id: string }) => d.id)).toEqual([refused.id, allowed.id]);
       expect(body(await call(agent, "list_decisions", { after: feed.nextCursor })).decisions).toEqual([]);
