@@ -18,6 +18,8 @@ export const ReviewOut = z.object({
   signatures: z.array(ReviewSignatureOut),
   awaiting: z.array(ReviewerRoleOut).describe("Roles that have not signed yet"),
   reason: z.string().nullable(),
+  content: z.object({ text: z.string(), subject: z.string().optional(), hash: z.string() }).optional()
+    .describe("GET /v1/reviews/{id}: the text the reviewer signs (its SHA-256 hash) and the HCP receives"),
 }).meta({ id: "Review" });
 
 export const ReviewListResponse = z.object({ reviews: z.array(ReviewOut) });
