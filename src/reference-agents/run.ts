@@ -1,6 +1,6 @@
 // `steward agents run NAME --url URL --key KEY`: one reference agent against any Steward server.
 import { join } from "node:path";
-import { StewardClient } from "../sdk/index.ts";
+import { StewardClient } from "../../packages/sdk/src/index.ts";
 import { JsonlEventSource, MemoryEventSource, REFERENCE_AGENTS, isReferenceAgentName, runAgent } from "./index.ts";
 
 export interface AgentsRunOptions {

@@ -5,7 +5,7 @@
 // idempotency key and full body) before it is sent, and removed only once its decision is recorded; a
 // restarted agent re-sends what is still journalled with the same key and gets the decision the gate
 // already made. The event position and the decision-feed cursor move forward only in saved state.
-import { StewardError, pollDecisions, newCursor, type Decision, type DecisionOutcome, type FeedCursor, type HcpEvent, type ListedDecision, type Outcome, type ProposalBody, type StewardClient } from "../../sdk/index.ts";
+import { StewardError, pollDecisions, newCursor, type Decision, type DecisionOutcome, type FeedCursor, type HcpEvent, type ListedDecision, type Outcome, type ProposalBody, type StewardClient } from "../../../packages/sdk/src/index.ts";
 import type { EventSource } from "./event-source.ts";
 import { StateFile } from "./state-file.ts";
 

@@ -4,7 +4,7 @@
 // cite them as evidence), or an in-process source a generator pushes into. Either way the position is a
 // string the agent keeps in its state, so it resumes where it stopped.
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
-import type { HcpEvent } from "../../sdk/index.ts";
+import type { HcpEvent } from "../../../packages/sdk/src/index.ts";
 
 export interface EventPage {
   events: HcpEvent[];
