@@ -109,7 +109,23 @@ const mcp = program
     }
     await (await import("../mcp/stdio.ts")).mcpStdioCommand({ url: options.url, key: options.key });
   });
-void mcp;
+mcp
+  .command("guard")
+  .description("Steward in front of another MCP server: mapped tools become proposals, forwarded only when allowed")
+  .requiredOption("--upstream <command>", "the upstream MCP server's command line, e.g. \"node server.js\"")
+  .requiredOption("--map <file>", "YAML/JSON map: default (pass|block) and, per tool, action, purpose, hcpId ($argument)...")
+  .option("--url <url>", "the Steward server (or before `guard`)")
+  .option("--key <key>", "the agent's API key (or before `guard`)")
+  .action(async (_options, command: Command) => {
+    // --url and --key belong to `mcp` too; wherever they were given, they arrive here.
+    const options = command.optsWithGlobals() as { upstream: string; map: string; url?: string; key?: string };
+    if (!options.url || !options.key) {
+      process.stderr.write("steward mcp guard: --url and --key are required\n");
+      process.exitCode = 2;
+      return;
+    }
+    await (await import("../mcp/guard.ts")).mcpGuardCommand({ ...options, url: options.url, key: options.key });
+  });
 
 program
   .command("simulate")
