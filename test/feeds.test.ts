@@ -157,3 +157,49 @@ describe.each(ENGINES)("what an agent reads to decide, on %s", (engine) => {
     expect((await m.admin.get("/v1/hcps/nobody/state")).status).toBe(404);
   });
 });
+
+describe.each(ENGINES)("the events feed on %s", (engine) => {
+  let server: TestServer;
+  let m: Market;
+  let agent: Api;
+  const clock = new ManualClock(MONDAY_AFTERNOON);
+
+  beforeAll(async () => {
+    server = await startTestServer(engine, { governanceDir: BUNDLE, clock });
+    m = await seedMarket(server);
+    const usOnly = await ok(m.users.owner.post("/v1/agents", { id: "us-only", name: "US only", owner: "owner", objective: "o", metric: "m", actions: ["email"], markets: ["US"], priority: 10 }), 201);
+    agent = m.admin.as(usOnly.apiKey);
+  });
+  afterAll(async () => server?.stop());
+
+  const page = async (api: Api, after: string) => ok(api.get(`/v1/events?after=${after}&limit=2`)) as Promise<{ events: { id: string }[]; nextCursor: string }>;
+  async function all(api: Api, after = "0"): Promise<string[]> {
+    const ids: string[] = [];
+    for (;;) {
+      const p = await page(api, after);
+      if (p.events.length === 0) return ids;
+      ids.push(...p.events.map((e) => e.id));
+      after = p.nextCursor;
+    }
+  }
+
+  it("hands every event once in commit order, an agent only those of its markets, whole batches per page", async () => {
+    const ev = (id: string, hcpId: string) => ({ id, hcpId, type: "web.content_viewed", source: "web", occurredAt: "2026-03-02T10:00:00Z" });
+    await ok(m.users.mops.post("/v1/events", { events: [ev("e1", "us-1"), ev("e2", "de-2"), ev("e3", "de-1")] }));
+    await ok(m.users.mops.post("/v1/events", { events: [ev("e4", "us-2")] }));
+    await ok(m.users.mops.post("/v1/events", { events: [ev("e1", "us-1"), ev("e5", "de-1")] })); // e1 again: a duplicate
+    expect(await all(m.admin)).toEqual(["e1", "e2", "e3", "e4", "e5"]);
+    expect(await all(agent)).toEqual(["e1", "e4"]);
+    expect(await all(m.agent)).toEqual(["e1", "e2", "e3", "e4", "e5"]);
+    // A page of at most 2 still holds a whole batch of 3 when it is the first one.
+    expect((await page(m.admin, "0")).events.map((e) => e.id)).toEqual(["e1", "e2", "e3"]);
+    const first = await page(agent, "0");
+    expect(first.events.map((e) => e.id)).toEqual(["e1", "e4"]);
+    // Batches it may see nothing of still move its cursor on; at the end, the cursor stays put.
+    const second = await page(agent, first.nextCursor);
+    expect(second.events).toEqual([]);
+    expect(Number(second.nextCursor)).toBeGreaterThan(Number(first.nextCursor));
+    expect(await page(agent, second.nextCursor)).toEqual({ events: [], nextCursor: second.nextCursor });
+    expect((await agent.get("/v1/events?after=x")).status).toBe(400);
+  });
+});

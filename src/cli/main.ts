@@ -91,7 +91,7 @@ agents
   .requiredOption("--url <url>", "the Steward server, e.g. http://127.0.0.1:4000")
   .requiredOption("--key <key>", "the agent's API key")
   .option("--state <dir>", "directory for the agent's state file", ".steward-agents")
-  .option("--events <file>", "JSONL feed of HCP events to follow (tailed; the same events Steward ingests)")
+  .option("--history <hours>", "on first start, act on events of the events feed that happened up to this long before", "24")
   .option("--interval <ms>", "milliseconds between rounds", "2000")
   .option("--once", "one round, then exit", false)
   .action(async (name: string, options) => (await import("../reference-agents/run.ts")).agentsRunCommand(name, options));

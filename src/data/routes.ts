@@ -7,6 +7,18 @@ import { AppError, forbidden, invalid, notFound } from "../shared/errors.ts";
 import { EventBatchSchema, ingestEvents } from "./events.ts";
 import { OUTCOME_TYPES } from "./event-kinds.ts";
 
+const EventFeedQuery = z.strictObject({
+  after: z.string().regex(/^\d{1,15}$/, "the nextCursor of a previous page").optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(500),
+});
+const EventFeedResponse = z.object({
+  events: z.array(z.object({
+    id: z.string(), hcpId: z.string(), type: z.string(), source: z.string(), occurredAt: z.string(),
+    decisionId: z.string().optional(), data: z.record(z.string(), z.unknown()).optional(),
+  })),
+  nextCursor: z.string().describe("Pass as `after` for the next page; it stays put when the page is empty"),
+});
+
 /** The body of `POST /v1/decisions/{id}/outcomes` and of MCP's report_outcome. */
 export const OutcomeReportSchema = z.strictObject({
   type: z.enum(OUTCOME_TYPES),
@@ -15,6 +27,8 @@ export const OutcomeReportSchema = z.strictObject({
 import { allow, reader } from "../server/guards.ts";
 import { latencyReport, parseWindow } from "./latency-report.ts";
 import { hcpStateNow } from "./state-store.ts";
+import { eventFeed } from "./event-feed.ts";
+import { getAgent } from "../agents/portfolio.ts";
 import { getHcp } from "../hcps/registry.ts";
 import { ok, responses } from "../server/openapi.ts";
 import { HcpStateResponse, IngestResponse, LatencyResponse } from "./responses.ts";
@@ -25,6 +39,20 @@ export const eventRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) 
     const caller = callerOf(req);
     requireRole(caller, "mops");
     return ingestEvents(ctx, actorOf(caller), req.body.events, { origin: "http" });
+  });
+
+  // The events feed: an agent follows the HCP events it may use (its markets, its purposes' data use);
+  // a person reads them all. Same cursor discipline as the decisions feed.
+  app.get("/events", { schema: { tags: ["events"], querystring: EventFeedQuery, operationId: "listEvents", summary: "HCP events in commit order from a cursor (an agent sees those of its markets its data use allows)", response: responses({ 200: ok(EventFeedResponse, "A page of events and the cursor to read on from") }, 400, 401, 403) } }, async (req) => {
+    const caller = callerOf(req);
+    const after = Number(req.query.after ?? 0);
+    if (caller.kind === "agent") {
+      const agent = await getAgent(ctx.store.db, caller.id);
+      const bundle = await ctx.governance.refresh(ctx.store.db);
+      return eventFeed(ctx.store.db, after, req.query.limit, { kind: "agent", markets: agent.markets, actions: agent.actions, bundle });
+    }
+    requireUser(caller);
+    return eventFeed(ctx.store.db, after, req.query.limit, { kind: "user" });
   });
 
   // An agent reports what followed its own decision (a rep accepted the suggestion, the HCP opened the

@@ -248,6 +248,13 @@ export class StewardClient {
   ingestEvents(events: readonly T.HcpEvent[]): Promise<T.IngestResult> {
     return this.post("/v1/events", { events }, "always");
   }
+  /**
+   * HCP events in commit order from a cursor (an agent sees those of its markets that its data use allows).
+   * Keep `nextCursor` and pass it as `after` next time.
+   */
+  eventFeed(query: { after?: string; limit?: number } = {}): Promise<T.EventFeedPage> {
+    return this.get("/v1/events", { ...query });
+  }
   dataLatency(window?: string): Promise<T.LatencyReport> {
     return this.get("/v1/data/latency", { window });
   }

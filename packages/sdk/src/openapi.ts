@@ -1010,7 +1010,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** HCP events in commit order from a cursor (an agent sees those of its markets its data use allows) */
+        get: operations["listEvents"];
         put?: never;
         /** Ingest a batch of HCP events */
         post: operations["ingestEvents"];
@@ -5797,6 +5798,70 @@ export interface operations {
             };
             /** @description Well-formed but refused by a rule (e.g. AGENT_STATUS_UNCHANGED, CLAIM_NOT_SUBMITTABLE, BUNDLE_TESTS_FAILED) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events and the cursor to read on from */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        events: {
+                            data?: {
+                                [key: string]: unknown;
+                            };
+                            decisionId?: string;
+                            hcpId: string;
+                            id: string;
+                            occurredAt: string;
+                            source: string;
+                            type: string;
+                        }[];
+                        /** @description Pass as `after` for the next page; it stays put when the page is empty */
+                        nextCursor: string;
+                    };
+                };
+            };
+            /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

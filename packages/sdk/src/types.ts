@@ -69,6 +69,8 @@ export type Hcp = S["Hcp"];
 export type ConsentRecord = S["ConsentRecord"];
 export type HcpStateView = Ok<"getHcpState">["state"];
 export type IngestResult = Ok<"ingestEvents">;
+/** GET /v1/events: a page of the events feed. */
+export type EventFeedPage = Ok<"listEvents">;
 export type LatencyReport = Ok<"getDataLatency">;
 /** An event as POST /v1/events takes it. */
 export interface HcpEvent {

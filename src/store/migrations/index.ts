@@ -10,6 +10,7 @@ import { m006_sessions } from "./006-sessions.ts";
 import { m007_render } from "./007-render.ts";
 import { m008_first_use } from "./008-first-use.ts";
 import { m011_identity } from "./011-identity.ts";
+import { m013_feeds } from "./013-feeds.ts";
 
 export const migrations: Record<string, Migration> = {
   "001_gate": m001_gate,
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   "007_render": m007_render,
   "008_first_use": m008_first_use,
   "011_identity": m011_identity,
+  "013_feeds": m013_feeds,
 };
 
 export const migrationProvider: MigrationProvider = {
