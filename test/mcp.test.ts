@@ -121,6 +121,11 @@ describe.each(ENGINES)("MCP on %s", (engine) => {
       body(await call(agent, "propose_action", { idempotencyKey: k, hcpId: "us-1", action: "field_suggestion", purpose: "promotional" }));
       expect(refusal(await call(agent, "propose_action", { idempotencyKey: k, hcpId: "us-2", action: "field_suggestion", purpose: "promotional" }))).toMatch(/^IDEMPOTENCY_KEY_REUSED: /);
       expect(refusal(await call(agent, "get_hcp_context", { hcpId: "nobody" }))).toMatch(/^NOT_FOUND: /);
+      // Bad input is refused as the REST route refuses it: the contract's code and each bad field.
+      const bad = refusal(await call(agent, "propose_action", { idempotencyKey: "bad-1", hcpId: "us-1", action: "email", purpose: "promotional", confidence: 2 }));
+      expect(bad).toMatch(/^INVALID_INPUT: /);
+      expect(bad).toContain("confidence");
+      expect(refusal(await call(agent, "report_outcome", { decisionId: "x", type: "liked", occurredAt: "yesterday" }))).toMatch(/^INVALID_INPUT: .*type.*occurredAt/s);
     });
   });
 

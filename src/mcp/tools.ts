@@ -2,8 +2,8 @@
 // answers the REST shapes, and every rule of the REST route (auth, kill switch, validation, the gate)
 // applies unchanged. The input schemas are the REST routes' own zod schemas, imported, never copied.
 import { z } from "zod";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ProposalBodySchema } from "../gate/proposal.ts";
 import { DecisionIdSchema, DecisionsQuery } from "../gate/routes.ts";
 import { HcpRefSchema } from "../hcps/routes.ts";
@@ -45,39 +45,74 @@ const query = (params: Record<string, unknown>) => {
 };
 const seg = encodeURIComponent;
 
-export function stewardMcpServer(call: RestCall, version = "1"): McpServer {
-  const server = new McpServer({ name: "steward", version });
-  const run = async (method: "GET" | "POST", path: string, body?: unknown) => toolResult(await call(method, path, body));
+interface ToolSpec {
+  name: (typeof TOOL_NAMES)[number];
+  description: string;
+  input: z.ZodType<Record<string, unknown>>;
+  call: (args: Record<string, unknown>) => [method: "GET" | "POST", path: string, body?: unknown];
+}
 
-  server.registerTool("propose_action", {
+const TOOLS: ToolSpec[] = [
+  {
+    name: "propose_action",
     description: "Propose one action for an HCP and get Steward's decision: allowed, scheduled (scheduledFor), pending_review (reviewId) or rejected, with every reason. The body of POST /v1/proposals; reuse the idempotencyKey to retry safely.",
-    inputSchema: ProposalBodySchema,
-  }, (args) => run("POST", "/v1/proposals", args));
-
-  server.registerTool("explain_decision", {
+    input: ProposalBodySchema,
+    call: (args) => ["POST", "/v1/proposals", args],
+  },
+  {
+    name: "explain_decision",
     description: "A decision with its full explanation: every check that spoke, the proposal as received, the bundle version, what followed (GET /v1/decisions/{id}).",
-    inputSchema: ExplainInput,
-  }, ({ decisionId }) => run("GET", `/v1/decisions/${seg(decisionId)}`));
-
-  server.registerTool("list_decisions", {
+    input: ExplainInput,
+    call: ({ decisionId }) => ["GET", `/v1/decisions/${seg(String(decisionId))}`],
+  },
+  {
+    name: "list_decisions",
     description: "This agent's decisions, each once, in commit order: pass the answer's nextCursor as `after` to read on (GET /v1/decisions?order=asc).",
-    inputSchema: ListDecisionsInput,
-  }, (args) => run("GET", `/v1/decisions${query({ order: "asc", ...args })}`));
-
-  server.registerTool("get_hcp_context", {
+    input: ListDecisionsInput,
+    call: (args) => ["GET", `/v1/decisions${query({ order: "asc", ...args })}`],
+  },
+  {
+    name: "get_hcp_context",
     description: "What this agent may see of an HCP: profile, consent per channel and purpose, recent activity the data-use policy lets it use, and when each channel may next be used (GET /v1/hcps/{id}).",
-    inputSchema: HcpContextInput,
-  }, ({ hcpId }) => run("GET", `/v1/hcps/${seg(hcpId)}`));
-
-  server.registerTool("list_assets", {
+    input: HcpContextInput,
+    call: ({ hcpId }) => ["GET", `/v1/hcps/${seg(String(hcpId))}`],
+  },
+  {
+    name: "list_assets",
     description: "The approved assets this agent may send now: its markets, its actions' channels, not expired, no withdrawn claim (GET /v1/assets?usable=true).",
-    inputSchema: AssetsInput,
-  }, (args) => run("GET", `/v1/assets${query({ usable: "true", ...args })}`));
-
-  server.registerTool("report_outcome", {
+    input: AssetsInput,
+    call: (args) => ["GET", `/v1/assets${query({ usable: "true", ...args })}`],
+  },
+  {
+    name: "report_outcome",
     description: "Report what followed one of this agent's decisions, e.g. suggestion_accepted or visit_completed (POST /v1/decisions/{id}/outcomes).",
-    inputSchema: OutcomeInput,
-  }, ({ decisionId, ...body }) => run("POST", `/v1/decisions/${seg(decisionId)}/outcomes`, body));
+    input: OutcomeInput,
+    call: ({ decisionId, ...body }) => ["POST", `/v1/decisions/${seg(String(decisionId))}/outcomes`, body],
+  },
+];
 
+/**
+ * The MCP server. Tools are listed with the JSON Schema of the REST route's zod schema, and a call is
+ * checked against that same schema here, so bad input is refused like the REST route refuses it:
+ * `INVALID_INPUT` with each bad field (the SDK's own validation would answer a protocol error instead).
+ */
+export function stewardMcpServer(call: RestCall, version = "1"): Server {
+  const server = new Server({ name: "steward", version }, { capabilities: { tools: {} } });
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: TOOLS.map((t) => ({ name: t.name, description: t.description, inputSchema: z.toJSONSchema(t.input, { io: "input", unrepresentable: "any" }) as { type: "object" } })),
+  }));
+  server.setRequestHandler(CallToolRequestSchema, async (req): Promise<CallToolResult> => {
+    const tool = TOOLS.find((t) => t.name === req.params.name);
+    if (!tool) return { isError: true, content: [{ type: "text", text: `NOT_FOUND: no tool ${req.params.name}; the tools are ${TOOL_NAMES.join(", ")}` }] };
+    const parsed = tool.input.safeParse(req.params.arguments ?? {});
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(input)", message: i.message }));
+      const body = { error: { code: "INVALID_INPUT", message: `invalid input: ${details.map((d) => `${d.field}: ${d.message}`).join("; ")}`, details } };
+      return toolResult({ status: 400, body });
+    }
+    // The REST route gets the arguments as sent: it applies its own defaults and coercions.
+    const [method, path, body] = tool.call(req.params.arguments ?? {});
+    return toolResult(await call(method, path, body));
+  });
   return server;
 }
