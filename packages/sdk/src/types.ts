@@ -72,16 +72,8 @@ export type IngestResult = Ok<"ingestEvents">;
 /** GET /v1/events: a page of the events feed. */
 export type EventFeedPage = Ok<"listEvents">;
 export type LatencyReport = Ok<"getDataLatency">;
-/** An event as POST /v1/events takes it. */
-export interface HcpEvent {
-  id: string;
-  hcpId: string;
-  type: string;
-  source: string;
-  occurredAt: string;
-  decisionId?: string;
-  data?: Record<string, unknown>;
-}
+/** An HCP event: as POST /v1/events takes it and GET /v1/events hands it out. */
+export type HcpEvent = Ok<"listEvents">["events"][number];
 export type MergeBody = Body<"mergeHcps">;
 export type MergeResult = Ok<"mergeHcps">;
 /** What an agent may see of an HCP (GET /v1/hcps/{id} with an agent key). */
