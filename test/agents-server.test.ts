@@ -2,13 +2,13 @@
 // learn from outcomes, and survive a restart — mid-round, even after the gate decided but before the
 // answer reached them — without losing or repeating work.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ManualClock } from "../src/shared/clock.ts";
 import { StewardClient, type HcpEvent } from "../src/sdk/index.ts";
-import { FieldPrepAgent, MemoryEventSource, MiTriageAgent, NbaAgent } from "../src/reference-agents/index.ts";
+import { FieldPrepAgent, MiTriageAgent, NbaAgent } from "../src/reference-agents/index.ts";
 import { ENGINES } from "./engines.ts";
 import { startTestServer, type TestServer } from "./server.ts";
 import { MONDAY_AFTERNOON, PASSWORD, seedMarket, type Market } from "./market.ts";
@@ -80,17 +80,16 @@ describe.each(ENGINES)("the reference agents on %s", (engine) => {
 
   it("MI triage: turns each MI request into one mi_response for medical review, across a crash, and tracks it to its answer", async () => {
     clock.set(MONDAY_AFTERNOON);
-    const events = new MemoryEventSource();
     const requests: HcpEvent[] = ["us-1", "us-2", "de-1"].map((hcpId, i) => ({ id: `mi-req-${i}`, hcpId, type: "mi.request_received", source: "mi", occurredAt: at(-HOUR), data: { topic: "renal dosing" } }));
-    await mops().ingestEvents(requests);
-    events.push(...requests, { id: "noise-1", hcpId: "us-1", type: "crm.call_logged", source: "crm", occurredAt: at(-HOUR) });
+    // The agent reads them from Steward's events feed, with the rest of what was ingested.
+    await mops().ingestEvents([...requests, { id: "noise-1", hcpId: "us-1", type: "crm.call_logged", source: "crm", occurredAt: at(-HOUR) }]);
     const statePath = join(stateDir, "mi.json");
 
-    const crashing = new MiTriageAgent({ client: client(keys["mi-bot"]!, losingAnswersAfter(1)), events, statePath, now });
+    const crashing = new MiTriageAgent({ client: client(keys["mi-bot"]!, losingAnswersAfter(1)), statePath, now });
     await expect(crashing.tick()).rejects.toThrow(/no answer/);
     expect(await decisionsOf("mi-bot")).toHaveLength(2); // the second was decided, its answer lost
 
-    const restarted = new MiTriageAgent({ client: client(keys["mi-bot"]!), events, statePath, now });
+    const restarted = new MiTriageAgent({ client: client(keys["mi-bot"]!), statePath, now });
     const r = await restarted.tick();
     expect(r.decisions.map((d) => d.outcome)).toEqual(["pending_review", "pending_review"]);
     const decided = await decisionsOf("mi-bot");
@@ -112,7 +111,7 @@ describe.each(ENGINES)("the reference agents on %s", (engine) => {
     await client(m.tokens.medical).approveReview(review.id, { password: PASSWORD, meaning: "approved" });
     clock.advance(49 * HOUR);
     await mops().ingestEvents([{ id: "mi-ans-0", hcpId: one.hcp_id, type: "mi_answered", source: "mi", occurredAt: at(-HOUR), decisionId: one.id }]);
-    const later = new MiTriageAgent({ client: client(keys["mi-bot"]!), events, statePath, now });
+    const later = new MiTriageAgent({ client: client(keys["mi-bot"]!), statePath, now });
     const r2 = await later.tick();
     expect(r2.notes.filter((n) => n.includes("overdue"))).toHaveLength(2);
     expect(later.summary()).toEqual({ overdue: 2, answered: 1, pending_review: 2 });
@@ -121,15 +120,14 @@ describe.each(ENGINES)("the reference agents on %s", (engine) => {
 
   it("NBA: proposes with its posterior's confidence, learns from an engaged outcome, backs off after a rejection, survives a crash", async () => {
     clock.set(Date.parse(MONDAY_AFTERNOON) + 7 * DAY);
-    const events = new MemoryEventSource();
     const statePath = join(stateDir, "nba.json");
     const arms = [{ id: "email-ldl", action: "email" as const, assets: { US: "ast-us", DE: "ast-de" } }];
     const signals: HcpEvent[] = ["us-1", "us-2", "de-1", "de-2"].map((hcpId, i) => ({ id: `sig-${i}`, hcpId, type: "web.content_viewed", source: "web", occurredAt: at(-HOUR), data: { segment: "cardiology" } }));
-    events.push(...signals);
+    await mops().ingestEvents(signals);
 
-    const crashing = new NbaAgent({ client: client(keys["nba-bot"]!, losingAnswersAfter(2)), events, statePath, now }, { arms, seed: 11 });
+    const crashing = new NbaAgent({ client: client(keys["nba-bot"]!, losingAnswersAfter(2)), statePath, now }, { arms, seed: 11 });
     await expect(crashing.tick()).rejects.toThrow();
-    const restarted = new NbaAgent({ client: client(keys["nba-bot"]!), events, statePath, now }, { arms, seed: 11 });
+    const restarted = new NbaAgent({ client: client(keys["nba-bot"]!), statePath, now }, { arms, seed: 11 });
     await restarted.tick();
     const decided = await decisionsOf("nba-bot");
     expect(decided.map((d) => d.hcp_id).sort()).toEqual(["de-1", "de-2", "us-1", "us-2"]);
@@ -150,7 +148,7 @@ describe.each(ENGINES)("the reference agents on %s", (engine) => {
 
     // Four days on, the silent ones count as failures; de-2 signals again but is held back.
     clock.advance(4 * DAY);
-    events.push({ id: "sig-again", hcpId: "de-2", type: "web.content_viewed", source: "web", occurredAt: at(-HOUR) });
+    await mops().ingestEvents([{ id: "sig-again", hcpId: "de-2", type: "web.content_viewed", source: "web", occurredAt: at(-HOUR) }]);
     const r = await restarted.tick();
     expect(restarted.snapshot().posteriors.cardiology!["email-ldl"]).toEqual([2, 3]);
     expect(r.decisions).toEqual([]);
@@ -160,18 +158,16 @@ describe.each(ENGINES)("the reference agents on %s", (engine) => {
 
   it("field preparation: suggests a visit after a symposium with why-this-why-now, learns from the rep, brings a snoozed one back once", async () => {
     clock.set(Date.parse(MONDAY_AFTERNOON) + 30 * DAY);
-    const events = new MemoryEventSource();
     const statePath = join(stateDir, "fp.json");
     const signals: HcpEvent[] = [
       { id: "sym-1", hcpId: "us-1", type: "symposium.attended", source: "events", occurredAt: at(-3 * HOUR), data: { event: "ACC.25 satellite symposium: LDL-C beyond statins" } },
       { id: "view-1", hcpId: "us-2", type: "web.content_viewed", source: "web", occurredAt: at(-2 * HOUR), data: { page: "/lipid-horizon/results" } },
     ];
     await mops().ingestEvents(signals);
-    events.push(...signals);
 
-    const crashing = new FieldPrepAgent({ client: client(keys["fp-bot"]!, losingAnswersAfter(0)), events, statePath, now });
+    const crashing = new FieldPrepAgent({ client: client(keys["fp-bot"]!, losingAnswersAfter(0)), statePath, now });
     await expect(crashing.tick()).rejects.toThrow();
-    const agent = new FieldPrepAgent({ client: client(keys["fp-bot"]!), events, statePath, now });
+    const agent = new FieldPrepAgent({ client: client(keys["fp-bot"]!), statePath, now });
     const r = await agent.tick();
     expect(r.decisions.map((d) => [d.hcpId, d.outcome])).toEqual([["us-1", "allowed"], ["us-2", "allowed"]]);
     const decided = await decisionsOf("fp-bot");
@@ -197,20 +193,22 @@ describe.each(ENGINES)("the reference agents on %s", (engine) => {
     expect(await decisionsOf("fp-bot")).toHaveLength(3);
   });
 
-  it("runs from the command line: `steward agents run mi-triage --url --key --events FILE --once`", async () => {
+  it("runs from the command line: `steward agents run mi-triage --url --key --once`, following the events feed", async () => {
     clock.set(Date.parse(MONDAY_AFTERNOON) + 40 * DAY);
     const request: HcpEvent = { id: "cli-req-1", hcpId: "de-2", type: "MI-Inquiry", source: "mi", occurredAt: at(-HOUR), data: { topic: "pregnancy" } };
     await mops().ingestEvents([request]);
-    const feed = join(stateDir, "feed.jsonl");
-    writeFileSync(feed, JSON.stringify(request) + "\n");
     const cliState = join(stateDir, "cli");
-    const run = await steward("agents", "run", "mi-triage", "--url", server.url, "--key", keys["mi-bot"]!, "--state", cliState, "--events", feed, "--once");
+    const before = (await decisionsOf("mi-bot")).length;
+    const run = await steward("agents", "run", "mi-triage", "--url", server.url, "--key", keys["mi-bot"]!, "--state", cliState, "--history", "100000", "--once");
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain("1 proposals");
+    // A fresh state reads the whole feed (--history spans the test clock's past): the earlier requests'
+    // proposals go again under their keys and get their stored decisions back; only cli-req-1 is new.
+    expect(run.stdout).toMatch(/\d+ events, 4 proposals/);
+    expect((await decisionsOf("mi-bot")).length).toBe(before + 1);
     expect(existsSync(join(cliState, "mi-triage.mi-bot.json"))).toBe(true);
     expect((await decisionsOf("mi-bot")).map((d) => d.idempotency_key)).toContain("mi:cli-req-1");
-    const again = await steward("agents", "run", "mi-triage", "--url", server.url, "--key", keys["mi-bot"]!, "--state", cliState, "--events", feed, "--once");
+    const again = await steward("agents", "run", "mi-triage", "--url", server.url, "--key", keys["mi-bot"]!, "--state", cliState, "--history", "100000", "--once");
     expect(again.stdout).toContain("0 events, 0 proposals");
     expect((await steward("agents", "run", "nope", "--url", server.url, "--key", "x")).status).toBe(2);
   });

@@ -5,7 +5,8 @@
 
 /** May a halted agent make this request? `route` is the matched route's URL pattern. */
 export function haltedAgentMay(method: string, route: string | undefined, params: unknown, agentId: string): boolean {
-  if (method === "POST") return route === "/v1/proposals" || route === "/v1/proposals/batch";
+  // MCP carries each tool call to its REST route, where this same check runs again for that route.
+  if (method === "POST") return route === "/v1/proposals" || route === "/v1/proposals/batch" || route === "/mcp";
   if (method !== "GET" && method !== "HEAD") return false;
   if (route === "/v1/me") return true;
   return route === "/v1/agents/:id" && (params as { id?: unknown } | null)?.id === agentId;

@@ -101,10 +101,41 @@ agents
   .requiredOption("--url <url>", "the Steward server, e.g. http://127.0.0.1:4000")
   .requiredOption("--key <key>", "the agent's API key")
   .option("--state <dir>", "directory for the agent's state file", ".steward-agents")
-  .option("--events <file>", "JSONL feed of HCP events to follow (tailed; the same events Steward ingests)")
+  .option("--history <hours>", "on first start, act on events of the events feed that happened up to this long before", "24")
   .option("--interval <ms>", "milliseconds between rounds", "2000")
   .option("--once", "one round, then exit", false)
   .action(async (name: string, options) => (await import("../reference-agents/run.ts")).agentsRunCommand(name, options));
+
+const mcp = program
+  .command("mcp")
+  .description("serve Steward's MCP tools over stdio to an agent runtime, calling the Steward at --url with the agent's key")
+  .option("--url <url>", "the Steward server, e.g. http://127.0.0.1:4000")
+  .option("--key <key>", "the agent's API key")
+  .action(async (options: { url?: string; key?: string }) => {
+    if (!options.url || !options.key) {
+      process.stderr.write("steward mcp: --url and --key are required\n");
+      process.exitCode = 2;
+      return;
+    }
+    await (await import("../mcp/stdio.ts")).mcpStdioCommand({ url: options.url, key: options.key });
+  });
+mcp
+  .command("guard")
+  .description("Steward in front of another MCP server: mapped tools become proposals, forwarded only when allowed")
+  .requiredOption("--upstream <command>", "the upstream MCP server's command line, e.g. \"node server.js\"")
+  .requiredOption("--map <file>", "YAML/JSON map: default (pass|block) and, per tool, action, purpose, hcpId ($argument)...")
+  .option("--url <url>", "the Steward server (or before `guard`)")
+  .option("--key <key>", "the agent's API key (or before `guard`)")
+  .action(async (_options, command: Command) => {
+    // --url and --key belong to `mcp` too; wherever they were given, they arrive here.
+    const options = command.optsWithGlobals() as { upstream: string; map: string; url?: string; key?: string };
+    if (!options.url || !options.key) {
+      process.stderr.write("steward mcp guard: --url and --key are required\n");
+      process.exitCode = 2;
+      return;
+    }
+    await (await import("../mcp/guard.ts")).mcpGuardCommand({ ...options, url: options.url, key: options.key });
+  });
 
 program
   .command("simulate")

@@ -5,7 +5,9 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Context } from "../shared/context.ts";
 import { callerOf } from "../server/app.ts";
 import { actorOf, requireRole, requireUser } from "../auth/principal.ts";
-import { forbidden } from "../shared/errors.ts";
+import { forbidden, invalid } from "../shared/errors.ts";
+import { usableAssets } from "./usable.ts";
+import { getAgent } from "../agents/portfolio.ts";
 import { SignatureSchema } from "../auth/store.ts";
 import { REVIEWER_ROLES } from "../shared/vocabulary.ts";
 import { allow, reader } from "../server/guards.ts";
@@ -50,6 +52,11 @@ const FirstUseBodySchema = FirstUseSubmissionSchema.extend({ signature: Signatur
 const FIRST_USE_READERS = ["mops", "reviewer:regulatory", "auditor"] as const;
 const tags = ["content"];
 const REVIEWERS = REVIEWER_ROLES;
+
+export const AssetQuerySchema = AssetListQuerySchema.extend({
+  usable: z.enum(["true", "false"]).optional().describe("true: only the approved assets the agent may send now"),
+  agentId: z.string().min(1).max(200).optional().describe("With usable=true and a user token: the agent whose usable assets to list"),
+});
 
 export const contentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
   const now = () => ctx.clock.now();
@@ -113,8 +120,18 @@ export const contentRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app
     return reply.code(201).send({ asset: await createAsset(ctx, actorOf(user), req.body) });
   });
 
-  app.get("/assets", { preValidation: reader, schema: { tags, querystring: AssetListQuerySchema, operationId: "listAssets", summary: "List assets", response: responses({ 200: ok(AssetListResponse, "Matching assets") }, 400, 401, 403) } }, async (req) => {
-    return { assets: await listAssets(ctx.store.db, req.query, now()) };
+  // An agent lists only what it may send (usable=true); a person lists everything, or what an agent may send.
+  app.get("/assets", { schema: { tags, querystring: AssetQuerySchema, operationId: "listAssets", summary: "List assets; usable=true: the approved assets an agent may send now (its markets, its actions' channels, no withdrawn or expired claim)", response: responses({ 200: ok(AssetListResponse, "Matching assets") }, 400, 401, 403, 404) } }, async (req) => {
+    const caller = callerOf(req);
+    const { usable, agentId, ...query } = req.query;
+    if (caller.kind === "agent") {
+      if (usable !== "true") throw forbidden("an agent lists only the assets it may send: add usable=true");
+      if (agentId !== undefined && agentId !== caller.id) throw forbidden("an agent may list only its own usable assets");
+    } else requireUser(caller);
+    if (usable !== "true") return { assets: await listAssets(ctx.store.db, query, now()) };
+    const id = caller.kind === "agent" ? caller.id : agentId;
+    if (id === undefined) throw invalid("usable=true asks which agent may send: name it with agentId", [{ field: "agentId", message: "required with usable=true" }]);
+    return { assets: await usableAssets(ctx.store.db, await getAgent(ctx.store.db, id), { market: query.market, channel: query.channel }, now()) };
   });
 
   app.get("/assets/:id", { preValidation: reader, schema: { tags, params: IdParams, operationId: "getAsset", summary: "Read an asset (its newest version)", response: responses({ 200: ok(AssetResponse, "The asset") }, 400, 401, 403, 404) } }, async (req) => {

@@ -2,6 +2,7 @@
 // way in — HTTP batches, file imports, the stream — so each gets the same rules: idempotent by event
 // id, each bad event reported on its own without blocking the valid ones, and the events, the HCP's
 // state, any consent an unsubscribe revokes and the audit record committed together or not at all.
+import { newId } from "../shared/ids.ts";
 import { z } from "zod";
 import { write, type Context, type Write } from "../shared/context.ts";
 import { lockHcps } from "./hcp-locks.ts";
@@ -123,7 +124,8 @@ export async function ingestEvents(ctx: Context, actor: string, raw: readonly un
       else fresh.push(c);
     }
 
-    const inserted = await insertEvents(w, fresh);
+    const batch = newId("evb");
+    const inserted = await insertEvents(w, fresh, batch);
     duplicates += fresh.length - inserted.length;
     await foldIntoState(w, inserted, decisions);
     for (const c of inserted) {
@@ -135,7 +137,8 @@ export async function ingestEvents(ctx: Context, actor: string, raw: readonly un
     }
     if (inserted.length > 0) {
       w.audit("events.ingested", "events", {
-        count: inserted.length, first: inserted[0]!.event.id, hcps: new Set(inserted.map((c) => c.event.hcpId)).size, last: inserted[inserted.length - 1]!.event.id,
+        // `batch` names the events of this record: the agents' event feed pages by this record's seq.
+        batch, count: inserted.length, first: inserted[0]!.event.id, hcps: new Set(inserted.map((c) => c.event.hcpId)).size, last: inserted[inserted.length - 1]!.event.id,
         ...(options.origin ? { origin: options.origin } : {}),
       });
     }
@@ -156,13 +159,13 @@ async function existingIds(w: Write, table: "events" | "hcps", ids: readonly str
  * Inserts and returns the events actually written. ON CONFLICT DO NOTHING settles the one race the
  * locks do not cover — the same event id sent for two different HCPs at once — as a duplicate.
  */
-async function insertEvents(w: Write, fresh: readonly Candidate[]): Promise<Candidate[]> {
+async function insertEvents(w: Write, fresh: readonly Candidate[], batch: string): Promise<Candidate[]> {
   const ingestedAt = w.now.toISOString();
   const written = new Set<string>();
   for (let i = 0; i < fresh.length; i += 200) {
     const rows = await w.trx.insertInto("events").values(fresh.slice(i, i + 200).map((c) => ({
       id: c.event.id, hcp_id: c.event.hcpId, type: c.event.type, source: c.event.source, occurred_at: c.occurredAt, ingested_at: ingestedAt,
-      decision_id: c.event.decisionId ?? null, data: JSON.stringify(c.event.data ?? {}),
+      decision_id: c.event.decisionId ?? null, data: JSON.stringify(c.event.data ?? {}), batch,
     }))).onConflict((oc) => oc.column("id").doNothing()).returning("id").execute();
     for (const r of rows) written.add(r.id);
   }

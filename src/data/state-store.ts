@@ -63,3 +63,11 @@ export async function readHcpState(db: Db, hcpId: string, now: Date): Promise<Hc
   const row = await db.selectFrom("hcp_state").selectAll().where("hcp_id", "=", hcpId).executeTakeFirst();
   return row ? viewOf(fromRow(row), now.getTime()) : null;
 }
+
+/**
+ * The one read of an HCP's state for a person (GET /v1/hcps/{id} and /state both answer it): the stored
+ * state, or the empty state of an HCP nothing has happened to yet. The caller has resolved `hcpId`.
+ */
+export async function hcpStateNow(db: Db, hcpId: string, now: Date): Promise<HcpStateView> {
+  return (await readHcpState(db, hcpId, now)) ?? viewOf(emptyState(hcpId, now.toISOString()), now.getTime());
+}

@@ -7,7 +7,7 @@
 // same events; an action's outcomes depend only on the seed, the action and its HCP (their ids are
 // derived from the decision), so planning them twice — after a restart — yields the same events, which
 // Steward then ignores as duplicates. `living.ts` does the I/O.
-import type { HcpEvent } from "../sdk/index.ts";
+import type { HcpEvent } from "../../packages/sdk/src/index.ts";
 import { Rng, seedOf } from "../reference-agents/kit/random.ts";
 import { COUNTRIES, DEMO_EVENT_KINDS, type DemoMarket } from "./market-data.ts";
 

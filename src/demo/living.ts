@@ -9,7 +9,7 @@
 // generator's (so a restart continues the same stream with new event ids), and `demo.log`.
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { StewardClient, StewardError, type HcpEvent, type OutboxItemView } from "../sdk/index.ts";
+import { StewardClient, StewardError, type HcpEvent, type OutboxItemView } from "../../packages/sdk/src/index.ts";
 import type { EventPage, EventSource } from "../reference-agents/kit/event-source.ts";
 import { StateFile } from "../reference-agents/kit/state-file.ts";
 import { REFERENCE_AGENTS, type ReferenceAgentName, type RunnableAgent } from "../reference-agents/index.ts";

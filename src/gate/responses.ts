@@ -36,4 +36,7 @@ export const DecisionDetailResponse = ListedDecisionOut.extend({
 });
 
 export const BatchResponse = z.object({ decisions: z.array(DecisionOut) });
-export const DecisionListResponse = z.object({ decisions: z.array(ListedDecisionOut) });
+export const DecisionListResponse = z.object({
+  decisions: z.array(ListedDecisionOut),
+  nextCursor: z.string().nullable().describe("Feed (order=asc): pass as `after` for the next page; it stays put when the page is empty. Null for the newest-first list"),
+});

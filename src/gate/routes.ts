@@ -11,16 +11,22 @@ import { agentOnly } from "../server/guards.ts";
 import { ok, responses } from "../server/openapi.ts";
 import { BatchResponse, DecisionDetailResponse, DecisionListResponse, DecisionOut } from "./responses.ts";
 import { resolveHcpId } from "../hcps/resolve.ts";
+import { decisionFeed } from "./feed.ts";
 
 const tags = ["proposals"];
 const BatchSchema = z.strictObject({
   proposals: z.array(ProposalFieldsSchema.extend({ agentId: z.string().min(1).max(200).optional() }).refine(...oneContent)).min(1).max(500),
 });
-const DecisionsQuery = z.strictObject({
+/** A decision's id, as the path names it (and MCP's explain_decision). */
+export const DecisionIdSchema = z.string().min(1).max(200);
+export const DecisionsQuery = z.strictObject({
   agentId: z.string().max(200).optional(),
   hcpId: z.string().max(200).optional(),
   outcome: z.enum(OUTCOMES).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
+  reason: z.string().regex(/^[A-Z][A-Z0-9_]*$/, "a reason code, e.g. CONSENT_MISSING").max(100).optional().describe("Only decisions carrying this reason code"),
+  order: z.enum(["asc", "desc"]).optional().describe("asc: the feed, every decision once in commit order (pages with `after`); desc (default): newest first"),
+  after: z.string().regex(/^\d{1,15}$/, "the nextCursor of a previous page").optional().describe("The nextCursor of the previous page of the feed (implies order=asc)"),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
@@ -55,7 +61,7 @@ export const proposalRoutes = (ctx: Context): FastifyPluginAsyncZod => async (ap
     return { decisions: await proposeBatch(ctx, actorOf(caller), items) };
   });
 
-  app.get("/decisions/:id", { schema: { tags: ["decisions"], params: z.strictObject({ id: z.string().min(1).max(200) }), operationId: "getDecision", summary: "Read a decision with its checks, proposal and outcomes", response: responses({ 200: ok(DecisionDetailResponse, "The decision") }, 400, 401, 403, 404) } }, async (req) => {
+  app.get("/decisions/:id", { schema: { tags: ["decisions"], params: z.strictObject({ id: DecisionIdSchema }), operationId: "getDecision", summary: "Read a decision with its checks, proposal and outcomes", response: responses({ 200: ok(DecisionDetailResponse, "The decision") }, 400, 401, 403, 404) } }, async (req) => {
     const caller = callerOf(req);
     const decision = await getDecision(ctx.store.db, req.params.id);
     // An agent reads only its own decisions; to it, another agent's decision does not exist.
@@ -63,7 +69,7 @@ export const proposalRoutes = (ctx: Context): FastifyPluginAsyncZod => async (ap
     return decision;
   });
 
-  app.get("/decisions", { schema: { tags: ["decisions"], querystring: DecisionsQuery, operationId: "listDecisions", summary: "List decisions, newest first (an agent sees only its own)", response: responses({ 200: ok(DecisionListResponse, "Matching decisions") }, 400, 401, 403) } }, async (req) => {
+  app.get("/decisions", { schema: { tags: ["decisions"], querystring: DecisionsQuery, operationId: "listDecisions", summary: "List decisions newest first, or the feed in commit order with order=asc and after (an agent sees only its own)", response: responses({ 200: ok(DecisionListResponse, "Matching decisions") }, 400, 401, 403) } }, async (req) => {
     const caller = callerOf(req);
     const q = { ...req.query };
     if (caller.kind === "agent") {
@@ -71,6 +77,9 @@ export const proposalRoutes = (ctx: Context): FastifyPluginAsyncZod => async (ap
       q.agentId = caller.id;
     }
     if (q.hcpId) q.hcpId = await resolveHcpId(ctx.store.db, q.hcpId);
-    return { decisions: await listDecisions(ctx.store.db, q) };
+    const { after, order, ...filters } = q;
+    if (after !== undefined && order === "desc") throw invalid("after pages the feed, which runs in commit order: drop order=desc", [{ field: "order", message: "must be asc with after" }]);
+    if (after !== undefined || order === "asc") return decisionFeed(ctx.store.db, Number(after ?? 0), filters);
+    return { decisions: await listDecisions(ctx.store.db, filters), nextCursor: null };
   });
 };

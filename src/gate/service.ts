@@ -23,6 +23,7 @@ import { outcomesByDecision, type DecisionOutcome } from "../data/outcomes.ts";
 import { lockHcps } from "../data/hcp-locks.ts";
 import { resolveHcpId, resolveHcpIds } from "../hcps/resolve.ts";
 import { lockAgentShared } from "../agents/locks.ts";
+import { carriesReason } from "./reason-filter.ts";
 
 /** What an agent gets back (API.md), plus enough to read it without another call. */
 export interface DecisionView {
@@ -271,6 +272,7 @@ export interface DecisionQuery {
   hcpId?: string;
   outcome?: string;
   since?: string;
+  reason?: string;
   limit: number;
 }
 
@@ -281,6 +283,7 @@ export async function listDecisions(db: Db, q: DecisionQuery): Promise<(Decision
   if (q.hcpId) query = query.where("hcp_id", "=", q.hcpId);
   if (q.outcome) query = query.where("outcome", "=", q.outcome);
   if (q.since) query = query.where("decided_at", ">=", new Date(q.since).toISOString());
+  if (q.reason) query = query.where(carriesReason("reasons", q.reason));
   const rows = await query.orderBy("decided_at", "desc").orderBy("id", "desc").limit(q.limit).execute();
   const outcomes = await outcomesByDecision(db, rows.map((r) => r.id));
   return rows.map((r) => ({ ...toView(r), outcomes: outcomes.get(r.id) ?? [] }));

@@ -13,6 +13,7 @@ import type { AgentView, ConsentView } from "../gate/snapshot.ts";
 import { emptyState, viewOf, type HcpState, type HcpStateView } from "../data/hcp-state.ts";
 import { loadStates } from "../data/state-store.ts";
 import { consentHistory, consentsInForce, getHcp, type Hcp } from "./registry.ts";
+import { nextContactFor, type NextContact } from "./next-contact.ts";
 
 /** The purpose an action serves: an MI answer is medical; every other action promotes. */
 export function purposeOfAction(action: ActionType): Purpose {
@@ -94,9 +95,14 @@ export async function loadHcpContext(db: Db, bundle: Bundle, agent: Pick<AgentVi
   return hcpContextFor(agent, hcp, state, consents, sourceOf, bundle, now.getTime());
 }
 
-/** The HCP as the calling agent may see it, under the active bundle (403 outside its markets). */
-export async function agentContext(ctx: Context, agentId: string, ref: string): Promise<HcpContext> {
+/**
+ * The HCP as the calling agent may see it, under the active bundle (403 outside its markets), with the
+ * next moment each of its channels may be used.
+ */
+export async function agentContext(ctx: Context, agentId: string, ref: string): Promise<HcpContext & { nextContact: NextContact[] }> {
   const agent = await getAgent(ctx.store.db, agentId);
   const bundle = await ctx.governance.refresh(ctx.store.db);
-  return loadHcpContext(ctx.store.db, bundle, agent, ref, ctx.clock.now());
+  const now = ctx.clock.now();
+  const context = await loadHcpContext(ctx.store.db, bundle, agent, ref, now);
+  return { ...context, nextContact: await nextContactFor(ctx.store.db, bundle, agent, context.hcp.id, now) };
 }

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { ChannelSchema, MarketSchema, PurposeSchema } from "../shared/vocabulary.ts";
 import { InstantOut } from "../server/openapi.ts";
+import { HcpStateResponse } from "../data/responses.ts";
 
 export const HcpOut = z.object({
   id: z.string(),
@@ -43,6 +44,7 @@ export const HcpDetailResponse = z.object({
     decisionId: z.string(), agentId: z.string(), action: z.string(), channel: z.string(), at: z.string(), outcome: z.string(), exempt: z.boolean(), cancelled: z.boolean(),
   })),
   freshness: z.array(z.object({ source: z.string(), newestEventAt: z.string(), ageSeconds: z.number() })),
+  state: HcpStateResponse.shape.state.describe("The HCP's state now: the same read as GET /v1/hcps/{id}/state"),
 });
 
 export const HcpSearchResponse = z.object({ hcps: z.array(z.object({ id: z.string(), name: z.string(), specialty: z.string(), market: MarketSchema, npi: z.string().nullable() })) });

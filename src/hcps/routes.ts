@@ -11,8 +11,12 @@ import { ok, responses } from "../server/openapi.ts";
 import { AgentHcpContextResponse, ConsentResponse, HcpDetailResponse, HcpResponse, HcpSearchResponse, MergeResponse } from "./responses.ts";
 import { MergeBodySchema, mergeHcps } from "./merge.ts";
 import { agentContext } from "./context.ts";
+import { hcpStateNow } from "../data/state-store.ts";
 
 const tags = ["hcps"];
+
+/** An HCP as a read names it: its id, a merged id, or `scheme:value` (and MCP's get_hcp_context). */
+export const HcpRefSchema = z.string().min(1).max(200);
 
 export const hcpRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
   app.put("/hcps/:id", { preValidation: allow("mops"), schema: { tags, params: z.strictObject({ id: HcpIdSchema }), body: HcpBodySchema, operationId: "putHcp", summary: "Create or replace an HCP", response: responses({ 200: ok(HcpResponse, 'The HCP, replaced'), 201: ok(HcpResponse, "The HCP, created") }, 400, 401, 403, 413, 415) } }, async (req, reply) => {
@@ -28,7 +32,7 @@ export const hcpRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) =>
   });
 
   // An agent reads what hcpContextFor lets it (its markets, its purposes' data); a person reads all.
-  app.get("/hcps/:id", { schema: { tags, params: z.strictObject({ id: z.string().min(1).max(200) }), operationId: "getHcp", summary: "Read an HCP (by id, merged id or scheme:value) with consents, recent touches and data freshness; an agent reads its filtered context", response: responses({ 200: ok(z.union([HcpDetailResponse, AgentHcpContextResponse]), "The HCP, or what this agent may see of it") }, 400, 401, 403, 404) } }, async (req) => {
+  app.get("/hcps/:id", { schema: { tags, params: z.strictObject({ id: HcpRefSchema }), operationId: "getHcp", summary: "Read an HCP (by id, merged id or scheme:value) with consents, recent touches and data freshness; an agent reads its filtered context", response: responses({ 200: ok(z.union([HcpDetailResponse, AgentHcpContextResponse]), "The HCP, or what this agent may see of it") }, 400, 401, 403, 404) } }, async (req) => {
     const caller = callerOf(req);
     if (caller.kind === "agent") return agentContext(ctx, caller.id, req.params.id);
     requireUser(caller);
@@ -40,6 +44,7 @@ export const hcpRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) =>
       consentHistory: history,
       recentTouches: await recentTouches(ctx.store.db, hcp.id, 20),
       freshness: await hcpDataFreshness(ctx.store.db, hcp.id, ctx.clock.now()),
+      state: await hcpStateNow(ctx.store.db, hcp.id, ctx.clock.now()),
     };
   });
 

@@ -7,7 +7,7 @@ import { FieldPrepAgent } from "./field-prep/agent.ts";
 
 export { NbaAgent, MiTriageAgent, FieldPrepAgent };
 export type { AgentOptions, TickReport };
-export { MemoryEventSource, JsonlEventSource, type EventSource } from "./kit/event-source.ts";
+export { StewardEventSource, type EventSource } from "./kit/event-source.ts";
 
 export interface RunnableAgent {
   readonly name: string;

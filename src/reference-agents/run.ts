@@ -1,14 +1,14 @@
 // `steward agents run NAME --url URL --key KEY`: one reference agent against any Steward server.
 import { join } from "node:path";
-import { StewardClient } from "../sdk/index.ts";
-import { JsonlEventSource, MemoryEventSource, REFERENCE_AGENTS, isReferenceAgentName, runAgent } from "./index.ts";
+import { StewardClient } from "../../packages/sdk/src/index.ts";
+import { REFERENCE_AGENTS, isReferenceAgentName, runAgent } from "./index.ts";
 
 export interface AgentsRunOptions {
   url: string;
   key: string;
   state: string;
-  events?: string;
   interval: string;
+  history: string;
   once?: boolean;
 }
 
@@ -24,14 +24,18 @@ export async function agentsRunCommand(name: string, options: AgentsRunOptions):
     process.exitCode = 2;
     return;
   }
+  const historyHours = Number(options.history);
+  if (!Number.isFinite(historyHours) || historyHours < 0) {
+    process.stderr.write("steward: --history is hours, 0 or more\n");
+    process.exitCode = 2;
+    return;
+  }
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   const client = new StewardClient({ url: options.url, token: options.key });
   const me = await client.me();
   if (me.kind !== "agent") throw new Error("--key must be an agent key (the one POST /v1/agents returned)");
-  const events = options.events ? new JsonlEventSource(options.events, log) : new MemoryEventSource();
-  if (!options.events) log(`${name}: no --events feed given; it will only follow its own decisions`);
   const statePath = join(options.state, `${name}.${me.id}.json`);
-  const agent = REFERENCE_AGENTS[name]({ client, events, statePath, log });
+  const agent = REFERENCE_AGENTS[name]({ client, statePath, log, historyMs: historyHours * 3_600_000 });
   log(`${name} running as agent '${me.id}' against ${options.url}; state in ${statePath}`);
   if (options.once) {
     const r = await agent.tick();

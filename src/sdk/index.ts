@@ -1,5 +1,3 @@
-// The Steward TypeScript SDK: a typed client for the HTTP API v1, its errors, and the decision feed.
-export { StewardClient, type ClientOptions, type RetryPolicy, type RequestOptions, type Repeatable } from "./client.ts";
-export { StewardError, StewardNetworkError, type FieldProblem } from "./errors.ts";
-export { newCursor, pollDecisions, type FeedCursor, type FeedPage, type FeedOptions } from "./feed.ts";
-export type * from "./types.ts";
+// The SDK lives in packages/sdk (a standalone package, @steward/sdk); this path keeps working for code
+// inside the repository.
+export * from "../../packages/sdk/src/index.ts";

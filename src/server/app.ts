@@ -8,6 +8,7 @@ import type { Context } from "../shared/context.ts";
 import type { Principal } from "../auth/principal.ts";
 import { checkToken } from "../auth/store.ts";
 import { haltedAgentMay } from "../auth/halted-agent.ts";
+import { isMcpPath, mcpRoutes } from "../mcp/http.ts";
 import { AppError, invalid, unauthorized } from "../shared/errors.ts";
 import { errorBody, handleError, writeClientError } from "./errors.ts";
 import { jsonDepth, MAX_JSON_DEPTH, unstorableFields } from "./hostile-input.ts";
@@ -103,7 +104,7 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
 
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (req: FastifyRequest) => {
-    if (!req.url.startsWith("/v1/") || req.routeOptions.config?.public) return;
+    if (!(req.url.startsWith("/v1/") || isMcpPath(req.url)) || req.routeOptions.config?.public) return;
     const header = req.headers.authorization;
     const match = header?.match(/^Bearer\s+(\S+)$/i);
     if (!match?.[1]) throw unauthorized("send Authorization: Bearer <token>");
@@ -145,6 +146,7 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
   await app.register(sessionRoutes(ctx, { ttlMs: options.sessionTtlMs }), { prefix: "/v1" });
   await app.register(portfolioRoutes(ctx), { prefix: "/v1" });
   await app.register(consolePages());
+  await app.register(mcpRoutes());
   typed.get("/openapi.json", {
     schema: {
       tags: ["health"], operationId: "getOpenApiDocument", summary: "This OpenAPI document", security: [],

@@ -103,7 +103,7 @@ export function withoutUnusedComponents<D extends { components?: { schemas?: Rec
   return { ...document, components: { ...components, schemas: kept } };
 }
 
-const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+export const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 export const TAGS = [
   { name: "health", description: "Liveness, readiness, Prometheus metrics and this document; no token needed" },

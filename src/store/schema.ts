@@ -138,6 +138,8 @@ export interface EventsTable {
   ingested_at: string;
   decision_id: string | null;
   data: string;
+  /** The ingestion batch (named by its `events.ingested` audit record); null before 013_feeds. */
+  batch: string | null;
 }
 
 export interface DecisionsTable {

@@ -4,7 +4,7 @@
 // suggestions after each kind of signal are accepted (Beta posterior; accepted counts 1, dismissed 0,
 // snoozed half) sets its confidence, and a kind the reps keep dismissing is no longer suggested. A
 // snoozed suggestion comes back once, after the snooze.
-import type { Decision, DecisionOutcome, HcpEvent, ListedDecision, Outcome, ProposalBody } from "../../sdk/index.ts";
+import type { Decision, DecisionOutcome, HcpEvent, ListedDecision, Outcome, ProposalBody } from "../../../packages/sdk/src/index.ts";
 import { DAY_MS, ReferenceAgent, normalisedType, type AgentOptions, type AgentState, type TickReport } from "../kit/agent.ts";
 
 export type Signal = "symposium" | "engagement";

@@ -5,8 +5,8 @@
 // idempotency key and full body) before it is sent, and removed only once its decision is recorded; a
 // restarted agent re-sends what is still journalled with the same key and gets the decision the gate
 // already made. The event position and the decision-feed cursor move forward only in saved state.
-import { StewardError, pollDecisions, newCursor, type Decision, type DecisionOutcome, type FeedCursor, type HcpEvent, type ListedDecision, type Outcome, type ProposalBody, type StewardClient } from "../../sdk/index.ts";
-import type { EventSource } from "./event-source.ts";
+import { StewardError, pollDecisions, newCursor, type Decision, type DecisionOutcome, type FeedCursor, type HcpEvent, type ListedDecision, type Outcome, type ProposalBody, type StewardClient } from "../../../packages/sdk/src/index.ts";
+import { StewardEventSource, type EventSource } from "./event-source.ts";
 import { StateFile } from "./state-file.ts";
 
 export interface Journalled<M> {
@@ -27,7 +27,8 @@ export interface AgentState<M> {
 
 export interface AgentOptions {
   client: StewardClient;
-  events: EventSource;
+  /** Where HCP events come from: Steward's events feed unless another source is given. */
+  events?: EventSource;
   /** The JSON file the agent keeps its state in. */
   statePath: string;
   /** Injected time: the system clock by default, the simulator's or a test's otherwise. */
@@ -35,6 +36,8 @@ export interface AgentOptions {
   log?: (line: string) => void;
   /** Events read per tick (default 500). */
   batch?: number;
+  /** How long before its first start an event may have happened and still be acted on (default one day). */
+  historyMs?: number;
 }
 
 export interface TickReport {
@@ -53,13 +56,15 @@ export abstract class ReferenceAgent<S extends AgentState<M>, M> {
   private readonly file: StateFile<S>;
   private readonly source: EventSource;
   private readonly batch: number;
+  private readonly historyMs: number;
 
   constructor(readonly name: string, options: AgentOptions, initial: (base: AgentState<M>) => S) {
     this.client = options.client;
-    this.source = options.events;
+    this.source = options.events ?? new StewardEventSource(options.client);
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? (() => {});
     this.batch = options.batch ?? 500;
+    this.historyMs = options.historyMs ?? 86_400_000;
     this.file = new StateFile<S>(options.statePath);
     this.state = this.file.load(() => initial({ events: null, feed: newCursor(this.now()), journal: [], refused: [], proposed: 0 }));
   }
@@ -85,9 +90,13 @@ export abstract class ReferenceAgent<S extends AgentState<M>, M> {
     this.save();
 
     const { events, position } = await this.source.read(this.state.events, this.batch);
-    for (const e of events) this.onEvent(e, report);
+    // The feed holds everything ever ingested; what happened long before the agent first started is old
+    // news, not a reason to act now.
+    const since = Date.parse(this.state.feed.start) - this.historyMs;
+    const fresh = events.filter((e) => Date.parse(e.occurredAt) >= since);
+    for (const e of fresh) this.onEvent(e, report);
     this.state.events = position;
-    report.events = events.length;
+    report.events = fresh.length;
     this.plan(report);
     this.save();
 

@@ -2,7 +2,7 @@
 // (purpose medical, citing the request as evidence), which the bundle routes to medical review. It tracks
 // every request to its end — under review, approved, rejected, answered — and flags a review that has
 // run past its deadline.
-import type { Decision, DecisionOutcome, HcpEvent, ListedDecision, Outcome, Reason } from "../../sdk/index.ts";
+import type { Decision, DecisionOutcome, HcpEvent, ListedDecision, Outcome, Reason } from "../../../packages/sdk/src/index.ts";
 import { draftAnswer } from "./answer.ts";
 import { HOUR_MS, ReferenceAgent, marketOf, normalisedType, type AgentOptions, type AgentState, type TickReport } from "../kit/agent.ts";
 

@@ -4,7 +4,7 @@
 // (opened, clicked, accepted, visited) is a success; silence for `rewardWindowMs`, a bounce or an
 // unsubscribe is a failure. A rejection backs the HCP off (doubling with each one), and no HCP hears
 // from it more often than `minIntervalMs`.
-import type { ActionType, Decision, DecisionOutcome, HcpEvent, ListedDecision, Outcome } from "../../sdk/index.ts";
+import type { ActionType, Decision, DecisionOutcome, HcpEvent, ListedDecision, Outcome } from "../../../packages/sdk/src/index.ts";
 import { DAY_MS, ReferenceAgent, marketOf, type AgentOptions, type AgentState, type TickReport } from "../kit/agent.ts";
 import { Rng, seedOf } from "../kit/random.ts";
 import { Bandit, type Posterior, type Posteriors } from "./bandit.ts";

@@ -11,6 +11,7 @@ import { m007_render } from "./007-render.ts";
 import { m008_first_use } from "./008-first-use.ts";
 import { m011_identity } from "./011-identity.ts";
 import { m012_layers } from "./012-layers.ts";
+import { m013_feeds } from "./013-feeds.ts";
 
 export const migrations: Record<string, Migration> = {
   "001_gate": m001_gate,
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   "008_first_use": m008_first_use,
   "011_identity": m011_identity,
   "012_layers": m012_layers,
+  "013_feeds": m013_feeds,
 };
 
 export const migrationProvider: MigrationProvider = {

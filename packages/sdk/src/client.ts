@@ -2,7 +2,8 @@
 // are safe to repeat are retried on a network error, a 5xx or a 429 with exponential backoff, and a
 // proposal is always retried with the SAME idempotency key, so a lost answer can never become a second
 // decision (the server returns the stored one).
-import { randomUUID } from "node:crypto";
+// Web Crypto (global in Node 20 and browsers): the package needs no Node import.
+const randomUUID = () => globalThis.crypto.randomUUID();
 import { StewardError, StewardNetworkError, toStewardError } from "./errors.ts";
 import type * as T from "./types.ts";
 
@@ -150,6 +151,19 @@ export class StewardClient {
     return (await this.get<{ decisions: T.ListedDecision[] }>("/v1/decisions", { ...query })).decisions;
   }
 
+  /**
+   * The feed: decisions in commit order, each once. Pass the answer's `nextCursor` as `after` next time
+   * (persist it with the agent's state); an empty page leaves it where it was.
+   */
+  decisionFeed(query: { after?: string; reason?: string; limit?: number; outcome?: T.Outcome; hcpId?: string } = {}): Promise<T.DecisionFeedPage> {
+    return this.get("/v1/decisions", { order: "asc", ...query });
+  }
+
+  /** Reports what followed one of the agent's decisions (idempotent: the same report twice is one outcome). */
+  reportOutcome(decisionId: string, report: T.OutcomeReport): Promise<T.IngestResult> {
+    return this.post(`/v1/decisions/${enc(decisionId)}/outcomes`, report, "always");
+  }
+
   // ---- people -----------------------------------------------------------------------------------
   me(): Promise<T.Me> {
     return this.get("/v1/me");
@@ -234,6 +248,13 @@ export class StewardClient {
   ingestEvents(events: readonly T.HcpEvent[]): Promise<T.IngestResult> {
     return this.post("/v1/events", { events }, "always");
   }
+  /**
+   * HCP events in commit order from a cursor (an agent sees those of its markets that its data use allows).
+   * Keep `nextCursor` and pass it as `after` next time.
+   */
+  eventFeed(query: { after?: string; limit?: number } = {}): Promise<T.EventFeedPage> {
+    return this.get("/v1/events", { ...query });
+  }
   dataLatency(window?: string): Promise<T.LatencyReport> {
     return this.get("/v1/data/latency", { window });
   }
@@ -281,6 +302,10 @@ export class StewardClient {
   }
   async listAssets(query: T.AssetListQuery = {}): Promise<T.Asset[]> {
     return (await this.get<{ assets: T.Asset[] }>("/v1/assets", { ...query })).assets;
+  }
+  /** The approved assets this agent may send now (its markets and channels; no withdrawn or expired claim). */
+  async usableAssets(query: { market?: string; channel?: T.Channel; agentId?: string } = {}): Promise<T.Asset[]> {
+    return (await this.get<{ assets: T.Asset[] }>("/v1/assets", { usable: "true", ...query })).assets;
   }
   async getAsset(id: string): Promise<T.Asset> {
     return (await this.get<{ asset: T.Asset }>(`/v1/assets/${enc(id)}`)).asset;
