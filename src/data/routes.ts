@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { INT32_MAX } from "../shared/int32.ts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Context } from "../shared/context.ts";
 import { callerOf } from "../server/app.ts";
@@ -8,7 +9,7 @@ import { EventBatchSchema, ingestEvents } from "./events.ts";
 import { OUTCOME_TYPES } from "./event-kinds.ts";
 
 const EventFeedQuery = z.strictObject({
-  after: z.string().regex(/^\d{1,15}$/, "the nextCursor of a previous page").optional(),
+  after: z.string().regex(/^\d{1,10}$/, "the nextCursor of a previous page").refine((c) => Number(c) <= INT32_MAX, "the nextCursor of a previous page (a cursor is at most 2147483647)").optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(500),
 });
 const EventFeedResponse = z.object({

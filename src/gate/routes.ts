@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { INT32_MAX } from "../shared/int32.ts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Context } from "../shared/context.ts";
 import { callerOf } from "../server/app.ts";
@@ -26,7 +27,7 @@ export const DecisionsQuery = z.strictObject({
   since: z.iso.datetime({ offset: true }).optional(),
   reason: z.string().regex(/^[A-Z][A-Z0-9_]*$/, "a reason code, e.g. CONSENT_MISSING").max(100).optional().describe("Only decisions carrying this reason code"),
   order: z.enum(["asc", "desc"]).optional().describe("asc: the feed, every decision once in commit order (pages with `after`); desc (default): newest first"),
-  after: z.string().regex(/^\d{1,15}$/, "the nextCursor of a previous page").optional().describe("The nextCursor of the previous page of the feed (implies order=asc)"),
+  after: z.string().regex(/^\d{1,10}$/, "the nextCursor of a previous page").refine((c) => Number(c) <= INT32_MAX, "the nextCursor of a previous page (a cursor is at most 2147483647)").optional().describe("The nextCursor of the previous page of the feed (implies order=asc)"),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 

@@ -120,6 +120,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agents/{id}/monitors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The monitors watching one agent (an agent key reads only its own) */
+        get: operations["listAgentMonitors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agents/{id}/notices": {
         parameters: {
             query?: never;
@@ -182,6 +199,40 @@ export interface paths {
         put?: never;
         /** Give an agent a new API key (shown once); the old key is refused from now on */
         post: operations["rotateAgentKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/{id}/thresholds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the agent's own values of the bundle's tunables (its owner or an admin) */
+        put: operations["setAgentThresholds"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/{id}/thresholds/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replay the agent's recent decisions with candidate thresholds */
+        post: operations["dryRunAgentThresholds"];
         delete?: never;
         options?: never;
         head?: never;
@@ -590,48 +641,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    format?: "json" | "csv";
-                    limit?: number;
-                    status?: "due" | "submitted";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
+        /** First uses of approved US asset versions (FDA Form 2253): due or submitted; ?format=csv for a spreadsheet */
+        get: operations["listFirstUses"];
         put?: never;
         post?: never;
         delete?: never;
@@ -647,47 +658,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    status?: "due" | "submitted";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
+        /** First uses as CSV, one row per asset version */
+        get: operations["exportFirstUsesCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -705,96 +677,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    assetId: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reference: string;
-                        signature: {
-                            /** @enum {string} */
-                            meaning: "approved" | "rejected" | "reviewed";
-                            password: string;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description The body exceeds the size limit (BODY_TOO_LARGE) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description The URL or one of its path segments is too long (URI_TOO_LONG) */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description The body is not sent as application/json (UNSUPPORTED_MEDIA_TYPE) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description Too many failed sign-ins or signatures for this username or from this address (TOO_MANY_ATTEMPTS); see Retry-After */
-                429: {
-                    headers: {
-                        /** @description Seconds until the next try is accepted */
-                        "retry-after"?: number;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
+        /** Record that a first use was submitted to FDA (Form 2253), with an electronic signature */
+        post: operations["markFirstUseSubmitted"];
         delete?: never;
         options?: never;
         head?: never;
@@ -825,44 +709,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
+        /** Revision campaigns opened by withdrawals with a successor, newest first */
+        get: operations["listRevisionCampaigns"];
         put?: never;
         post?: never;
         delete?: never;
@@ -878,55 +726,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description The URL or one of its path segments is too long (URI_TOO_LONG) */
-                414: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
+        /** A revision campaign's progress per market and channel (by campaign id or by the withdrawn claim's id) */
+        get: operations["getRevisionCampaign"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1056,6 +857,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/governance/markets/{market}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Activate this market's overlay (it may only tighten; the bundle's tests must pass) */
+        put: operations["activateMarketOverlay"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/governance/markets/{market}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replay recent decisions under the bundle with this market's overlay replaced, and run its tests */
+        post: operations["dryRunMarketOverlay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/halt": {
         parameters: {
             query?: never;
@@ -1063,44 +898,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
+        /** Whether a global halt stands */
+        get: operations["getPortfolioHalt"];
         put?: never;
         /** Halt every agent at once (kill switch) */
         post: operations["haltAllAgents"];
@@ -1230,6 +1029,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/monitors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every monitor's state for every agent it watches */
+        get: operations["listMonitors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/outbox": {
         parameters: {
             query?: never;
@@ -1324,68 +1140,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description The body exceeds the size limit (BODY_TOO_LARGE) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description The body is not sent as application/json (UNSUPPORTED_MEDIA_TYPE) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
+        /** End the global halt: the agents it halted resume */
+        post: operations["resumeAllAgents"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1548,6 +1304,10 @@ export interface components {
             /** Format: date-time */
             statusChangedAt: string;
             statusReason: string | null;
+            /** @description The agent's own values of the bundle's tunables (authority.yaml tunables:); a tunable not set here has its default */
+            thresholds: {
+                [key: string]: number;
+            };
         };
         AgentHcpContext: {
             hcp: {
@@ -1581,6 +1341,14 @@ export interface components {
                 [key: string]: unknown;
             })[];
             claims: string[];
+            /** @description Where the render states a claim: placed modules and sentences of copy that restate one */
+            claimSpans: {
+                claimId: string;
+                end: number;
+                /** @enum {string} */
+                kind: "module" | "restatement";
+                start: number;
+            }[];
             /** Format: date-time */
             createdAt: string;
             createdBy: string;
@@ -1608,7 +1376,7 @@ export interface components {
                 userId: string;
                 username: string;
             } | null;
-            /** @description The final text: copy with modules placed, then the safety information */
+            /** @description The approved render: copy with modules and safety information placed, personalization tokens unfilled */
             rendered: string;
             review: {
                 awaiting: {
@@ -1620,6 +1388,15 @@ export interface components {
                     roles: ("reviewer:medical" | "reviewer:legal" | "reviewer:regulatory" | "reviewer:brand")[];
                 }[];
                 signatures: {
+                    /** @description The content this signature covered: its hash, and for an asset the approved render it came from */
+                    content?: {
+                        approved: {
+                            assetId: string;
+                            hash: string;
+                            version: number;
+                        } | null;
+                        hash: string;
+                    };
                     /** @enum {string} */
                     meaning: "approved" | "rejected" | "reviewed";
                     printedName: string;
@@ -1686,6 +1463,15 @@ export interface components {
                     roles: ("reviewer:medical" | "reviewer:legal" | "reviewer:regulatory" | "reviewer:brand")[];
                 }[];
                 signatures: {
+                    /** @description The content this signature covered: its hash, and for an asset the approved render it came from */
+                    content?: {
+                        approved: {
+                            assetId: string;
+                            hash: string;
+                            version: number;
+                        } | null;
+                        hash: string;
+                    };
                     /** @enum {string} */
                     meaning: "approved" | "rejected" | "reviewed";
                     printedName: string;
@@ -1740,6 +1526,8 @@ export interface components {
             purpose: string;
             reasons: {
                 code: string;
+                /** @description The layer the rule came from: "global" or "market:<M>" */
+                layer?: string;
                 message: string;
                 ruleId?: string;
             }[];
@@ -1765,12 +1553,35 @@ export interface components {
                 message: string;
             };
         };
+        FirstUse: {
+            assetId: string;
+            channels: string[];
+            /**
+             * Format: date-time
+             * @description FDA: submission is due at the time of initial dissemination
+             */
+            dueAt: string;
+            /** Format: date-time */
+            firstUsedAt: string;
+            market: string;
+            overdue: boolean;
+            reference?: string;
+            /** @enum {string} */
+            status: "due" | "submitted";
+            /** Format: date-time */
+            submittedAt?: string;
+            submittedBy?: unknown;
+            title: string | null;
+            version: number;
+        };
         /** @description The governance bundle as loaded */
         GovernanceBundle: {
             /** @description The contact policy: caps, minimum gap, quiet hours, exempt purposes, arbitration */
             contact: {
                 [key: string]: unknown;
             };
+            /** @description data.yaml: which event sources may serve which purposes, per market */
+            dataUse: unknown;
             default: string;
             /** @description The bundle's files as loaded */
             files: unknown;
@@ -1779,15 +1590,30 @@ export interface components {
             /** @description Per-market settings */
             markets: unknown;
             owner: string;
+            /** @description Separation of duties in reviews */
+            review: {
+                distinctReviewers: boolean;
+                ownerMayConfirm: boolean;
+            };
             rules: {
                 id: string;
                 /** @description The CEL condition as written */
                 if: string | null;
+                /** @description "global", or "market:<M>" for a market overlay's rule */
+                layer: string;
                 outcome: string;
                 reason: string | null;
                 reviewers: string[];
                 when: unknown;
             }[];
+            /** @description authority.yaml tunables: what an agent's owner may set per agent, within [min, max] */
+            tunables: {
+                [key: string]: {
+                    default: number;
+                    max: number;
+                    min: number;
+                };
+            };
             version: string;
         };
         Hcp: {
@@ -1797,7 +1623,14 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             id: string;
+            /** @description Identifiers by scheme (npi, onekey, lanr, rpps, …) */
+            identifiers: {
+                scheme: string;
+                value: string;
+            }[];
             market: string;
+            /** @description Records merged into this one; their ids resolve here */
+            mergedFrom: string[];
             name: string;
             npi: string | null;
             segment: string | null;
@@ -1807,9 +1640,34 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        MonitorState: {
+            agentId: string;
+            /** @description The metric over the baseline window before it */
+            baseline: number | null;
+            id: string;
+            metric: string;
+            /** @description When the open trip happened */
+            since?: string;
+            /** @enum {string} */
+            state: "ok" | "warning" | "tripped";
+            /** @description The threshold in force for this agent (its owner's within the monitor's bounds, else the bundle's) */
+            threshold: number;
+            /** @description The metric over the recent window; null without data */
+            value: number | null;
+            /** @description The monitor's condition as written */
+            when: string;
+            /** @description The figures behind the state */
+            why: string;
+        };
         OutboxItem: {
             action: string;
             agentId: string;
+            /** @description The approved asset version the message was rendered from, and the hash of its approved render */
+            approved?: {
+                assetId: string;
+                hash: string;
+                version: number;
+            } | null;
             assetId: string | null;
             attempts: number;
             /**
@@ -1827,6 +1685,15 @@ export interface components {
             id: string;
             leaseOwner: string | null;
             leaseUntil: string | null;
+            /** @description The message as sent (or as it will be sent); null when a personalization token has no value or the action carries no text */
+            message?: {
+                subject?: string;
+                text: string;
+            } | null;
+            /** @description SHA-256 hex of message.text */
+            messageHash?: string | null;
+            /** @description The personalization tokens without a value */
+            missing?: string[];
             sentAt: string | null;
             /** @enum {string} */
             status: "pending" | "sending" | "sent" | "dead" | "cancelled";
@@ -1837,12 +1704,13 @@ export interface components {
             awaiting: ("reviewer:medical" | "reviewer:legal" | "reviewer:regulatory" | "reviewer:brand")[];
             closedAt: string | null;
             closedBy: string | null;
-            /** @description GET /v1/reviews/{id}: the text the reviewer signs (its SHA-256 hash) and the HCP receives */
+            /** @description What the reviewer signs: the action's own content, or the asset rendered for this HCP (on a single review's read) */
             content?: {
+                /** @description SHA-256 hex the signature covers */
                 hash: string;
                 subject?: string;
                 text: string;
-            };
+            } | null;
             /** Format: date-time */
             createdAt: string;
             decisionId: string;
@@ -1853,6 +1721,15 @@ export interface components {
             reason: string | null;
             roles: ("reviewer:medical" | "reviewer:legal" | "reviewer:regulatory" | "reviewer:brand")[];
             signatures: {
+                /** @description The content this signature covered: its hash, and for an asset the approved render it came from */
+                content?: {
+                    approved: {
+                        assetId: string;
+                        hash: string;
+                        version: number;
+                    } | null;
+                    hash: string;
+                };
                 /** @enum {string} */
                 meaning: "approved" | "rejected" | "reviewed";
                 printedName: string;
@@ -1864,6 +1741,46 @@ export interface components {
             }[];
             /** @enum {string} */
             status: "open" | "approved" | "rejected" | "cancelled";
+        };
+        RevisionCampaign: {
+            byStage: {
+                approved: number;
+                drafted: number;
+                in_review: number;
+                rejected: number;
+                superseded: number;
+            };
+            campaignId: string;
+            claimId: string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            items: {
+                assetId: string;
+                /** @enum {string} */
+                channel: "email" | "field" | "web" | "phone";
+                fromVersion: number;
+                market: string;
+                /** @enum {string} */
+                stage: "drafted" | "in_review" | "approved" | "rejected" | "superseded";
+                status: string;
+                version: number;
+            }[];
+            progress: {
+                approved: number;
+                /** @enum {string} */
+                channel: "email" | "field" | "web" | "phone";
+                drafted: number;
+                in_review: number;
+                market: string;
+                rejected: number;
+                superseded: number;
+                total: number;
+            }[];
+            reason: string;
+            replacedBy: string;
+            replacedByVersion: number;
+            total: number;
         };
         /** @description An electronic signature as recorded: printed name, user id, time, meaning */
         Signature: {
@@ -2345,6 +2262,75 @@ export interface operations {
             };
         };
     };
+    listAgentMonitors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The agent's monitors */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        monitors: components["schemas"]["MonitorState"][];
+                    };
+                };
+            };
+            /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The URL or one of its path segments is too long (URI_TOO_LONG) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     listAgentNotices: {
         parameters: {
             query?: {
@@ -2706,6 +2692,236 @@ export interface operations {
             };
             /** @description The body is not sent as application/json (UNSUPPORTED_MEDIA_TYPE) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setAgentThresholds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Tunable name → value, e.g. {"minConfidence": 0.7} */
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The agent with its thresholds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agent: components["schemas"]["Agent"];
+                    };
+                };
+            };
+            /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body exceeds the size limit (BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The URL or one of its path segments is too long (URI_TOO_LONG) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as application/json (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but refused by a rule (e.g. AGENT_STATUS_UNCHANGED, CLAIM_NOT_SUBMITTABLE, BUNDLE_TESTS_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dryRunAgentThresholds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Tunable name → value, e.g. {"minConfidence": 0.7} */
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: number;
+                };
+            };
+        };
+        responses: {
+            /** @description What would change for this agent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: string;
+                        byOutcome: {
+                            [key: string]: {
+                                after: number;
+                                before: number;
+                            };
+                        };
+                        candidateVersion: string;
+                        changed: number;
+                        changes: {
+                            action: string;
+                            after: {
+                                outcome: string;
+                                reasons: string[];
+                            };
+                            agentId: string;
+                            before: {
+                                outcome: string;
+                                reasons: string[];
+                            };
+                            decidedAt: string;
+                            decisionId: string;
+                            hcpId: string;
+                        }[];
+                        replayed: number;
+                    };
+                };
+            };
+            /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body exceeds the size limit (BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The URL or one of its path segments is too long (URI_TOO_LONG) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as application/json (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but refused by a rule (e.g. AGENT_STATUS_UNCHANGED, CLAIM_NOT_SUBMITTABLE, BUNDLE_TESTS_FAILED) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3478,9 +3694,22 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description SHA-256 hex of the approved render (subject and text) */
+                        hash: string;
+                        hcpId?: string;
                         id: string;
+                        /** @description With ?hcpId=: the message that HCP would receive, or null when a token has no value */
+                        message?: {
+                            subject?: string;
+                            text: string;
+                        } | null;
+                        /** @description With ?hcpId=: the tokens with no value for that HCP */
+                        missing?: string[];
                         subject: string | null;
+                        /** @description The approved render, personalization tokens unfilled */
                         text: string;
+                        /** @description The personalization tokens the render uses */
+                        tokens: string[];
                         version: number;
                     };
                 };
@@ -4066,7 +4295,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description The external anchor checked against, when one is kept */
+                        /** @description Breaks an operator accepted with `steward audit accept` */
+                        acceptedBreaks?: number;
+                        /** @description The anchored pair checked against, when the anchor holds one */
                         anchor: {
                             /**
                              * Format: date-time
@@ -4077,11 +4308,20 @@ export interface operations {
                             location: string;
                             seq: number;
                         } | null;
+                        /**
+                         * @description What the anchor held when read for this verification
+                         * @enum {string}
+                         */
+                        anchorState: "not-kept" | "missing" | "unreadable" | "unreachable" | "anchored";
                         entries: number;
                         firstBadSeq?: number;
                         headHash: string;
+                        /** @description The newest record's seq (0 for an empty trail) */
+                        headSeq: number;
                         ok: boolean;
                         problem?: string;
+                        /** @description What this process saw rewritten under it while running */
+                        tampering?: string;
                     };
                 };
             };
@@ -5221,9 +5461,20 @@ export interface operations {
                         agentsNotified: number;
                         assetIds: string[];
                         assetsBlocked: number;
+                        /** @description With replacedBy: the revision campaign these new versions belong to */
+                        campaignId?: string;
                         claim: components["schemas"]["Claim"];
                         outboxCancelled: number;
                         reviewsCancelled: number;
+                        /** @description With replacedBy: the new version of each blocked asset, with the successor claim in place */
+                        revisions?: {
+                            assetId: string;
+                            /** @enum {string} */
+                            channel: "email" | "field" | "web" | "phone";
+                            market: string;
+                            status: string;
+                            version: number;
+                        }[];
                         versionsBlocked: number;
                     };
                 };
@@ -5303,6 +5554,229 @@ export interface operations {
             /** @description Well-formed but refused by a rule (e.g. AGENT_STATUS_UNCHANGED, CLAIM_NOT_SUBMITTABLE, BUNDLE_TESTS_FAILED) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listFirstUses: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+                limit?: number;
+                status?: "due" | "submitted";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The items (JSON), or CSV with ?format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FirstUse"][];
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exportFirstUsesCsv: {
+        parameters: {
+            query?: {
+                limit?: number;
+                status?: "due" | "submitted";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV with a header row */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    markFirstUseSubmitted: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assetId: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reference: string;
+                    signature: {
+                        /** @enum {string} */
+                        meaning: "approved" | "rejected" | "reviewed";
+                        password: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The item, now submitted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        item: components["schemas"]["FirstUse"];
+                    };
+                };
+            };
+            /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with the current state (e.g. AGENT_EXISTS, IDEMPOTENCY_KEY_REUSED, REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body exceeds the size limit (BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The URL or one of its path segments is too long (URI_TOO_LONG) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as application/json (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many failed sign-ins or signatures for this username or from this address (TOO_MANY_ATTEMPTS); see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds until the next try is accepted */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5401,6 +5875,132 @@ export interface operations {
             };
         };
     };
+    listRevisionCampaigns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaigns */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        campaigns: {
+                            campaignId: string;
+                            claimId: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            reason: string;
+                            replacedBy: string;
+                            total: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getRevisionCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        campaign: components["schemas"]["RevisionCampaign"];
+                    };
+                };
+            };
+            /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The URL or one of its path segments is too long (URI_TOO_LONG) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getDataLatency: {
         parameters: {
             query?: {
@@ -5425,6 +6025,13 @@ export interface operations {
                         }[];
                         atRisk: string[];
                         bundleVersion: string;
+                        /** @description Per event source and market: the purposes that may use it as evidence (data.yaml) */
+                        dataUse: {
+                            byMarket: {
+                                [key: string]: string[];
+                            };
+                            source: string;
+                        }[];
                         /** Format: date-time */
                         from: string;
                         sampled: boolean;
@@ -5519,6 +6126,8 @@ export interface operations {
                             purpose: string;
                             reasons: {
                                 code: string;
+                                /** @description The layer the rule came from: "global" or "market:<M>" */
+                                layer?: string;
                                 message: string;
                                 ruleId?: string;
                             }[];
@@ -5594,6 +6203,8 @@ export interface operations {
                             check: string;
                             reasons: {
                                 code: string;
+                                /** @description The layer the rule came from: "global" or "market:<M>" */
+                                layer?: string;
                                 message: string;
                                 ruleId?: string;
                             }[];
@@ -5628,6 +6239,8 @@ export interface operations {
                         purpose: string;
                         reasons: {
                             code: string;
+                            /** @description The layer the rule came from: "global" or "market:<M>" */
+                            layer?: string;
                             message: string;
                             ruleId?: string;
                         }[];
@@ -6200,6 +6813,305 @@ export interface operations {
             };
         };
     };
+    activateMarketOverlay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                market: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The market's overlay files, keyed authority.yaml and contact.yaml; a file left out is removed from the overlay */
+                    files: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The activated bundle and its test results */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activated: components["schemas"]["GovernanceBundle"];
+                        tests: {
+                            failed: ({
+                                file: string;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            passed: number;
+                        };
+                    };
+                };
+            };
+            /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body exceeds the size limit (BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The URL or one of its path segments is too long (URI_TOO_LONG) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as application/json (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but refused by a rule (e.g. AGENT_STATUS_UNCHANGED, CLAIM_NOT_SUBMITTABLE, BUNDLE_TESTS_FAILED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dryRunMarketOverlay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                market: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The market's overlay files, keyed authority.yaml and contact.yaml; a file left out is removed from the overlay */
+                    files: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description What would change, and the bundle's own test results */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        activeVersion: string;
+                        byOutcome: {
+                            [key: string]: {
+                                after: number;
+                                before: number;
+                            };
+                        };
+                        candidateVersion: string;
+                        changed: number;
+                        changes: {
+                            action: string;
+                            after: {
+                                outcome: string;
+                                reasons: string[];
+                            };
+                            agentId: string;
+                            before: {
+                                outcome: string;
+                                reasons: string[];
+                            };
+                            decidedAt: string;
+                            decisionId: string;
+                            hcpId: string;
+                        }[];
+                        replayed: number;
+                        tests: {
+                            failed: ({
+                                file: string;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            passed: number;
+                        };
+                    };
+                };
+            };
+            /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The resource does not exist (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body exceeds the size limit (BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The URL or one of its path segments is too long (URI_TOO_LONG) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as application/json (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getPortfolioHalt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The standing halt, or null */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The global halt that stands, or null */
+                        halt: {
+                            id: string;
+                            reason: string;
+                            /** Format: date-time */
+                            startedAt: string;
+                            startedBy: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     haltAllAgents: {
         parameters: {
             query?: never;
@@ -6223,6 +7135,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         halted: number;
+                        /** @description The portfolio halt now standing; POST /v1/resume ends it */
+                        haltId: string;
                         outboxCancelled: number;
                         reviewsCancelled: number;
                     };
@@ -6294,7 +7208,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        hcps: components["schemas"]["Hcp"][];
+                        hcps: {
+                            id: string;
+                            market: string;
+                            name: string;
+                            npi: string | null;
+                            specialty: string;
+                        }[];
                     };
                 };
             };
@@ -6894,7 +7814,7 @@ export interface operations {
                         /** @enum {string} */
                         kind: "user";
                         name: string;
-                        roles: ("admin" | "agent_owner" | "reviewer:medical" | "reviewer:legal" | "reviewer:regulatory" | "reviewer:brand" | "mops" | "auditor" | "viewer")[];
+                        roles: (("admin" | "agent_owner" | "reviewer:medical" | "reviewer:legal" | "reviewer:regulatory" | "reviewer:brand" | "mops" | "auditor" | "viewer") | string)[];
                         username: string;
                     } | {
                         id: string;
@@ -7067,6 +7987,55 @@ export interface operations {
                             /** Format: date-time */
                             to: string;
                         };
+                    };
+                };
+            };
+            /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listMonitors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The monitors */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        monitors: components["schemas"]["MonitorState"][];
                     };
                 };
             };
@@ -7281,6 +8250,10 @@ export interface operations {
                             /** Format: date-time */
                             statusChangedAt: string;
                             statusReason: string | null;
+                            /** @description The agent's own values of the bundle's tunables (authority.yaml tunables:); a tunable not set here has its default */
+                            thresholds: {
+                                [key: string]: number;
+                            };
                         }[];
                         /** Format: date-time */
                         since: string;
@@ -7511,6 +8484,99 @@ export interface operations {
             };
             /** @description The body is not sent as application/json (UNSUPPORTED_MEDIA_TYPE) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resumeAllAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Who resumed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        haltId: string;
+                        /** @description The agents the halt had stopped, now active again */
+                        resumed: string[];
+                    };
+                };
+            };
+            /** @description The input is invalid (INVALID_INPUT with field details — also for a NUL byte or an unpaired surrogate anywhere —, MALFORMED_JSON, JSON_TOO_DEEP, MALFORMED_URL, BUNDLE_INVALID, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, an unknown or revoked one (UNAUTHORIZED), or wrong credentials (INVALID_CREDENTIALS) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller lacks the role, reads another agent's data, holds a halted agent's key (AGENT_HALTED), or would sign their own work (SEPARATION_OF_DUTIES) (FORBIDDEN, SIGNATURE_INVALID) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request conflicts with the current state (e.g. AGENT_EXISTS, IDEMPOTENCY_KEY_REUSED, REVIEW_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body exceeds the size limit (BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as application/json (UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but refused by a rule (e.g. AGENT_STATUS_UNCHANGED, CLAIM_NOT_SUBMITTABLE, BUNDLE_TESTS_FAILED) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7924,7 +8990,7 @@ export interface operations {
                         user: {
                             id: string;
                             name: string;
-                            roles: ("admin" | "agent_owner" | "reviewer:medical" | "reviewer:legal" | "reviewer:regulatory" | "reviewer:brand" | "mops" | "auditor" | "viewer")[];
+                            roles: (("admin" | "agent_owner" | "reviewer:medical" | "reviewer:legal" | "reviewer:regulatory" | "reviewer:brand" | "mops" | "auditor" | "viewer") | string)[];
                             username: string;
                         };
                     };
@@ -8054,7 +9120,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     password: string;
-                    roles: ("admin" | "agent_owner" | "reviewer:medical" | "reviewer:legal" | "reviewer:regulatory" | "reviewer:brand" | "mops" | "auditor" | "viewer")[];
+                    roles: (("admin" | "agent_owner" | "reviewer:medical" | "reviewer:legal" | "reviewer:regulatory" | "reviewer:brand" | "mops" | "auditor" | "viewer") | string)[];
                     username: string;
                 };
             };
@@ -8074,7 +9140,7 @@ export interface operations {
                             createdAt: string;
                             id: string;
                             name: string;
-                            roles: ("admin" | "agent_owner" | "reviewer:medical" | "reviewer:legal" | "reviewer:regulatory" | "reviewer:brand" | "mops" | "auditor" | "viewer")[];
+                            roles: (("admin" | "agent_owner" | "reviewer:medical" | "reviewer:legal" | "reviewer:regulatory" | "reviewer:brand" | "mops" | "auditor" | "viewer") | string)[];
                             username: string;
                         };
                     };
