@@ -7,6 +7,7 @@ import { ManualClock } from "../src/shared/clock.ts";
 import { ENGINES } from "./engines.ts";
 import { startTestServer, type TestServer } from "./server.ts";
 import { MONDAY_AFTERNOON, email, ok, seedMarket, type Market } from "./market.ts";
+import { StewardClient } from "../src/sdk/index.ts";
 
 const BUNDLE = resolve(import.meta.dirname, "bundles/basic");
 const DAY = 24 * 3600 * 1000;
@@ -43,21 +44,23 @@ describe.each(ENGINES)("held batch proposals on %s", (engine) => {
     const hcp = await freshHcp();
     const other = await freshHcp();
     // The held batch also names an HCP nobody else proposes for: it is decided with the rest.
-    const held = m.agent.post("/v1/proposals/batch", { proposals: [email(hcp, { expectedValue: 9 }), email(other)], holdMs: 2000 });
+    // Through the SDK, as an agent would.
+    const sdk = new StewardClient({ url: server.url, token: m.agent.token! });
+    const held = sdk.proposeBatch([email(hcp, { expectedValue: 9 }), email(other)] as never, { holdMs: 2000 });
     // Sent once the held batch has reached the server: the hold is open until it is decided.
     await new Promise((r) => setTimeout(r, 200));
     const late = await ok(m.rival.post("/v1/proposals/batch", { proposals: [email(hcp)], holdMs: 0 }));
-    const early = await ok(held);
+    const early = { decisions: await held };
     expect(late.decisions[0].outcome).toBe("allowed");
     // The minimum gap after the winner's touch only delays the lower-priority one.
-    expect(early.decisions[0].outcome).toBe("scheduled");
-    expect(early.decisions[1].outcome).toBe("allowed");
+    expect(early.decisions[0]!.outcome).toBe("scheduled");
+    expect(early.decisions[1]!.outcome).toBe("allowed");
     // Each decision is audited under the caller that proposed it, though they committed together.
     const audit = await server.ctx.store.db.selectFrom("audit_records").select(["actor", "subject"]).where("type", "=", "decision.made")
-      .where("subject", "in", [`decision:${late.decisions[0].id}`, `decision:${early.decisions[0].id}`]).execute();
+      .where("subject", "in", [`decision:${late.decisions[0].id}`, `decision:${early.decisions[0]!.id}`]).execute();
     const actorOf = (id: string) => audit.find((a) => a.subject === `decision:${id}`)?.actor;
     expect(actorOf(late.decisions[0].id)).toBe(`agent:${m.rivalId}`);
-    expect(actorOf(early.decisions[0].id)).toBe(`agent:${m.agentId}`);
+    expect(actorOf(early.decisions[0]!.id)).toBe(`agent:${m.agentId}`);
   });
 
   it("a batch that fails fails alone, with its own 4xx; the batch held with it is decided as if alone", async () => {
