@@ -140,7 +140,7 @@ mcp
 program
   .command("simulate")
   .description("the operating-model simulator: a synthetic market driving the real decision service on a virtual clock, two arms per scenario on one seed")
-  .requiredOption("--scenario <name>", "portfolio, data-latency, mlr, or all")
+  .requiredOption("--scenario <name>", "portfolio, data-latency, mlr, drift, or all")
   .option("--hcps <n>", "HCPs in the synthetic market", "1000")
   .option("--days <n>", "simulated days", "90")
   .option("--seed <n>", "seed of every random draw (same seed, same numbers)", "1")

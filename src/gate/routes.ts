@@ -6,7 +6,8 @@ import { callerOf } from "../server/app.ts";
 import { actorOf, requireAgent, requireRole } from "../auth/principal.ts";
 import { forbidden, invalid } from "../shared/errors.ts";
 import { oneContent, ProposalBodySchema, ProposalFieldsSchema } from "./proposal.ts";
-import { getDecision, listDecisions, propose, proposeBatch, type BatchItem } from "./service.ts";
+import { getDecision, listDecisions, propose, type BatchItem } from "./service.ts";
+import { MAX_HOLD_MS, proposeHeld } from "./hold.ts";
 import { OUTCOMES } from "./verdict.ts";
 import { agentOnly } from "../server/guards.ts";
 import { ok, responses } from "../server/openapi.ts";
@@ -17,6 +18,8 @@ import { decisionFeed } from "./feed.ts";
 const tags = ["proposals"];
 const BatchSchema = z.strictObject({
   proposals: z.array(ProposalFieldsSchema.extend({ agentId: z.string().min(1).max(200).optional() }).refine(...oneContent)).min(1).max(500),
+  /** Wait up to this long for other batches naming the same HCPs, and be arbitrated with them (src/gate/hold.ts). */
+  holdMs: z.number().int().min(0).max(MAX_HOLD_MS).optional(),
 });
 /** A decision's id, as the path names it (and MCP's explain_decision). */
 export const DecisionIdSchema = z.string().min(1).max(200);
@@ -59,7 +62,8 @@ export const proposalRoutes = (ctx: Context): FastifyPluginAsyncZod => async (ap
       if (keys.has(k)) throw invalid("an idempotency key appears twice in one batch", [{ field: `proposals[${i}].idempotencyKey`, message: "duplicate in this batch" }]);
       keys.add(k);
     });
-    return { decisions: await proposeBatch(ctx, actorOf(caller), items) };
+    // Always through the holds: a batch without holdMs joins (and closes) an open hold on its HCPs.
+    return { decisions: await proposeHeld(ctx, actorOf(caller), items, req.body.holdMs ?? 0) };
   });
 
   app.get("/decisions/:id", { schema: { tags: ["decisions"], params: z.strictObject({ id: DecisionIdSchema }), operationId: "getDecision", summary: "Read a decision with its checks, proposal and outcomes", response: responses({ 200: ok(DecisionDetailResponse, "The decision") }, 400, 401, 403, 404) } }, async (req) => {

@@ -1,7 +1,7 @@
 // The decision service: idempotency, then load -> decide -> commit under the HCP's lock, with the
 // decision, its audit record and its consequence (outbox item | review | schedule) in one transaction.
 import { hash as digest } from "node:crypto";
-import { write, type Context, type Write } from "../shared/context.ts";
+import { write, type Actor, type Context, type Write } from "../shared/context.ts";
 import { conflict, notFound } from "../shared/errors.ts";
 import { canonicalJson, parseJson } from "../shared/json.ts";
 import { newId } from "../shared/ids.ts";
@@ -161,6 +161,8 @@ function groupCommitOf(ctx: Context): GroupCommit<ProposalJob, Settled> {
 export interface BatchItem {
   agentId: string;
   body: ProposalBody;
+  /** Who sent it, when batches of several callers are decided together (held batches); else the batch's actor. */
+  actor?: Actor;
 }
 
 /**
@@ -206,7 +208,14 @@ export async function proposeBatch(ctx: Context, actor: string, items: readonly 
         const { agentId, body } = items[index]!;
         const hash = requestHash(body);
         const earlier = replay(await findByKey(w.trx, agentId, body.idempotencyKey), hash);
-        results[index] = earlier ?? (await decideAndRecord(ctx, w, { ...toProposal(agentId, body), hcpId }, hash, bundle, rivals, receivedAt, reads));
+        if (earlier) {
+          results[index] = earlier;
+          continue;
+        }
+        const own = items[index]!.actor;
+        const decideIt = (u: Write) => decideAndRecord(ctx, u, { ...toProposal(agentId, body), hcpId }, hash, bundle, rivals, receivedAt, reads);
+        // Another caller's proposal in a held batch: its decision is audited under that caller.
+        results[index] = own !== undefined && own !== actor ? await w.nested(own, decideIt) : await decideIt(w);
       }
     }
   });

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { DEFAULT_PARAMS, PARAM_DOCS, valueAt, withParams, type SimParams } from "./params.ts";
 import { SCENARIOS, runScenario, scenarioNamed, type Scenario, type ScenarioResult } from "./scenarios.ts";
-import { renderReport } from "./report.ts";
+import { driftSummary, renderReport } from "./report.ts";
 
 export interface SimulateOptions {
   scenario: string;
@@ -129,5 +129,9 @@ function summary(r: ScenarioResult, base: string): string {
     + line("violations reaching HCPs", (x) => n(x.violations.total))
     + line("proposals stopped by a gate", (x) => n(x.prevented.total))
     + line("insight→action p50 hours", (x) => n(x.insightToAction.total.p50))
+    + (a.drift ? line("drifting pilot: touches after drift", (x) => n(x.drift!.touchesAfter))
+      + line("drifting pilot: wasted touches", (x) => n(x.drift!.wastedTouches))
+      + line("days until paused", (x) => (x.drift!.daysUntilPaused === null ? "—" : n(x.drift!.daysUntilPaused)))
+      + `  ${driftSummary(r)}\n` : "")
     + `  report: ${base}.html\n  numbers: ${base}.json\n`;
 }

@@ -18,6 +18,11 @@ export const SCENARIO_INFO = [
     title: "(c) 20-day MLR review vs upstream modular reuse",
     question: "What does content availability cost: new and revised assets approved after a full 20-day MLR cycle versus assembled from pre-approved claim modules in days?",
   },
+  {
+    name: "drift",
+    title: "(d) An agent drifts: no monitors vs monitors with auto-pause",
+    question: "On day drift.day one pilot's model degrades — HCPs engage with its touches far less while it stays as confident as before. How many touches does it waste, and how many HCPs unsubscribe, when nobody watches it, versus when the engagement-drop monitor pauses it?",
+  },
 ] as const;
 
 export function simulateHelp(): string {

@@ -161,9 +161,10 @@ export class MarketState {
    * remembers it (it fatigues the next ones). Exempt touches (answers to the HCP's own questions) are
    * always welcome and never fatigue.
    */
-  deliver(hcp: SimHcp, touch: { channel: SimChannel; topic: Topic | null; exempt: boolean; at: number }, rng: Rng): { engaged: boolean; unsubscribed: boolean } {
+  /** `engagementFactor` < 1: the touch comes from a degraded model (scenario drift) and engages less. */
+  deliver(hcp: SimHcp, touch: { channel: SimChannel; topic: Topic | null; exempt: boolean; at: number; engagementFactor?: number }, rng: Rng): { engaged: boolean; unsubscribed: boolean } {
     if (touch.exempt) return { engaged: true, unsubscribed: false };
-    const engaged = chance(rng, this.engagement(hcp, touch.channel, touch.topic, touch.at));
+    const engaged = chance(rng, this.engagement(hcp, touch.channel, touch.topic, touch.at) * (touch.engagementFactor ?? 1));
     let unsubscribed = false;
     if (touch.channel !== "field" && Number.isNaN(this.unsubscribedAt[touch.channel][hcp.index]!) && chance(rng, this.unsubscribeHazard(hcp.index, touch.at))) {
       unsubscribed = true;

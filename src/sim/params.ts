@@ -74,6 +74,21 @@ export interface ReviewParams {
   approvalRate: number;
 }
 
+export interface DriftParams {
+  /** The day (from the start) one pilot's model degrades, in scenario `drift`. */
+  day: number;
+  /** The pilot whose model degrades. */
+  pilot: string;
+  /** From that day its promotional touches engage with this fraction of the usual probability; its confidence does not change. */
+  engagementFactor: number;
+  /** Simulated hours between two evaluations of the monitors (the arm with monitors). */
+  monitorEveryHours: number;
+  /** minEvents of the simulator's engagement-drop monitor (the example bundle's is 50). */
+  monitorMinEvents: number;
+  /** Its threshold, `relative_drop > this` (the example bundle's is 0.4; see src/sim/README.md for why the scenario's default is higher). */
+  monitorRelativeDrop: number;
+}
+
 export interface SimParams {
   hcps: number;
   days: number;
@@ -86,6 +101,7 @@ export interface SimParams {
   data: DataParams;
   content: ContentParams;
   review: ReviewParams;
+  drift: DriftParams;
 }
 
 export const DEFAULT_PARAMS: SimParams = {
@@ -136,6 +152,14 @@ export const DEFAULT_PARAMS: SimParams = {
     medicalPerDay: 60,
     approvalRate: 0.9,
   },
+  drift: {
+    day: 30,
+    pilot: "email-optimiser",
+    engagementFactor: 0.1,
+    monitorEveryHours: 6,
+    monitorMinEvents: 50,
+    monitorRelativeDrop: 0.6,
+  },
 };
 
 export interface ParamDoc {
@@ -184,6 +208,12 @@ export const PARAM_DOCS: ParamDoc[] = [
   { path: "review.brandPerDay", meaning: "decision reviews brand can close per day" },
   { path: "review.medicalPerDay", meaning: "decision reviews medical can close per day" },
   { path: "review.approvalRate", meaning: "share of decision reviews approved" },
+  { path: "drift.day", meaning: "scenario drift: the day one pilot's model degrades" },
+  { path: "drift.pilot", meaning: "scenario drift: the pilot that drifts" },
+  { path: "drift.engagementFactor", meaning: "scenario drift: its touches engage with this fraction of the usual probability (its confidence stays)" },
+  { path: "drift.monitorEveryHours", meaning: "scenario drift: simulated hours between two monitor evaluations (arm with monitors)" },
+  { path: "drift.monitorMinEvents", meaning: "scenario drift: minEvents of the engagement-drop monitor" },
+  { path: "drift.monitorRelativeDrop", meaning: "scenario drift: the monitor trips when engagement falls by more than this share of its baseline" },
 ];
 
 /** The value at a dotted path, for the documentation table. */

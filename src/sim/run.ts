@@ -22,7 +22,8 @@ import { DAY_MS, HOUR_MS, MarketState, WEEK_MS, type Signal, type SimHcp } from 
 import { PILOTS, channelOfAction, makePilot, type Pilot, type Plan, type Verdict } from "./pilots.ts";
 import type { SimParams } from "./params.ts";
 import { chance, exponential, lognormal, stream } from "./random.ts";
-import { approveTopic, closeSimStore, DISPATCH_BATCH, openSimStore, publishRevision, siloBundleFiles, withdrawTopic, SIM_ACTOR, SIM_PASSWORD, type SimStore } from "./steward.ts";
+import { evaluateMonitors } from "../monitors/watch.ts";
+import { approveTopic, closeSimStore, DISPATCH_BATCH, driftMonitorsFile, openSimStore, publishRevision, siloBundleFiles, withdrawTopic, SIM_ACTOR, SIM_PASSWORD, type SimStore } from "./steward.ts";
 import { contactFindings, type TruthTouch } from "./compliance.ts";
 import { summarise, type Summary } from "./stats.ts";
 
@@ -34,6 +35,26 @@ export interface ArmSpec {
   label: string;
   mode: ArmMode;
   params: SimParams;
+  /** Scenario drift: `drift.pilot`'s model degrades on `drift.day`; `monitors`: the server's monitor evaluation runs on the virtual clock. */
+  drift?: { monitors: boolean };
+}
+
+/** Scenario drift, per arm. */
+export interface DriftResult {
+  day: number;
+  pilot: string;
+  /** False when the run ends before the drift day: nothing drifted, and the figures below are zero. */
+  reached: boolean;
+  monitors: boolean;
+  /** The drifting pilot's promotional touches delivered from the drift day on, and those of them nobody engaged with. */
+  touchesAfter: number;
+  wastedTouches: number;
+  /** HCPs who unsubscribed after one of those touches. */
+  unsubscribesAfter: number;
+  /** Days from the drift to the monitor pausing the drifting pilot; null when it was not paused. */
+  daysUntilPaused: number | null;
+  /** Every monitor trip (any pilot), by simulated day. */
+  trips: { day: number; monitor: string; agent: string; value: number | null; baseline: number | null }[];
 }
 
 /** What the arms of one scenario share: the market, its signals, and the seeded store to copy. */
@@ -104,6 +125,7 @@ export interface ArmResult {
   insightToAction: Record<Stage, Summary>;
   pilots: Record<string, PilotTotals>;
   content: { events: { day: number; what: string }[] };
+  drift: DriftResult | null;
   /** Real time, not simulated: excluded from the seed-determinism comparison. */
   /** busySeconds: this thread's event loop was busy (JS and the synchronous SQLite calls), excluding waits. */
   performance: { wallSeconds: number; busySeconds: number; decisions: number; decisionsPerSecond: number; phases: Record<string, number> };
@@ -176,7 +198,7 @@ export type Progress = (done: number, total: number) => void;
 export async function runArm(arm: ArmSpec, market: Market, workDir: string, progress?: Progress): Promise<ArmResult> {
   const wallStart = performance.now();
   const eluStart = performance.eventLoopUtilization();
-  const phases: Record<string, number> = { setup: 0, content: 0, ingest: 0, reviews: 0, propose: 0, dispatch: 0, market: 0, close: 0 };
+  const phases: Record<string, number> = { setup: 0, content: 0, ingest: 0, reviews: 0, monitors: 0, propose: 0, dispatch: 0, market: 0, close: 0 };
   const timed = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
     const t = performance.now();
     try {
@@ -200,7 +222,9 @@ export async function runArm(arm: ArmSpec, market: Market, workDir: string, prog
   const pilots = PILOTS.map((spec) => makePilot(spec, hcps.length, p.seed));
   await timed("setup", async () => {
     if (arm.mode === "governed") {
-      const store = await openSimStore("steward", market.baseDir, join(workDir, arm.name, "steward"), clock, null, p.content.approvedAtStart);
+      // Both drift arms decide under the same bundle; only one runs the monitors.
+      const bundle = arm.drift ? { "monitors.yaml": driftMonitorsFile(p.drift.monitorMinEvents, p.drift.monitorRelativeDrop) } : null;
+      const store = await openSimStore("steward", market.baseDir, join(workDir, arm.name, "steward"), clock, bundle, p.content.approvedAtStart, true);
       stores.push(store);
       for (const pilot of pilots) storeOf.set(pilot.spec.id, store);
     } else {
@@ -241,6 +265,14 @@ export async function runArm(arm: ArmSpec, market: Market, workDir: string, prog
   const withdrawnAt = new Map<string, number>();
   let onFavourite = 0;
   const contentLog: { day: number; what: string }[] = [];
+  if (arm.drift && !PILOTS.some((x) => x.id === p.drift.pilot)) throw new Error(`drift.pilot '${p.drift.pilot}' is none of the pilots: ${PILOTS.map((x) => x.id).join(", ")}`);
+  if (arm.drift && arm.mode !== "governed") throw new Error("scenario drift runs governed arms only");
+  const driftAt = startMs + p.drift.day * DAY_MS;
+  const drift: DriftResult | null = arm.drift
+    ? { day: p.drift.day, pilot: p.drift.pilot, reached: p.drift.day >= 0 && p.drift.day < p.days, monitors: arm.drift.monitors, touchesAfter: 0, wastedTouches: 0, unsubscribesAfter: 0, daysUntilPaused: null, trips: [] }
+    : null;
+  const monitorEveryMs = Math.max(1, p.drift.monitorEveryHours) * HOUR_MS;
+  let monitorsLastAt = -Infinity;
 
   // --- content: MLR turnaround and the safety update -------------------------------------------------
   const turnaround = (p.content.mode === "modular" ? p.content.modularDays : p.content.traditionalDays) * DAY_MS;
@@ -408,6 +440,19 @@ export async function runArm(arm: ArmSpec, market: Market, workDir: string, prog
       }
     });
 
+    // The server's monitor evaluation, on the virtual clock: a tripped `pause` monitor pauses its agent
+    // before the pilots propose.
+    if (drift?.monitors && now - monitorsLastAt >= monitorEveryMs) {
+      monitorsLastAt = now;
+      await timed("monitors", async () => {
+        for (const trip of await evaluateMonitors(stores[0]!.ctx, null)) {
+          const day = Math.round(((now - startMs) / DAY_MS) * 100) / 100;
+          drift.trips.push({ day, monitor: trip.id, agent: trip.agentId, value: trip.value, baseline: trip.baseline });
+          if (trip.agentId === drift.pilot && drift.daysUntilPaused === null && drift.reached && now >= driftAt) drift.daysUntilPaused = Math.round(((now - driftAt) / DAY_MS) * 100) / 100;
+        }
+      });
+    }
+
     // Every pilot proposes; one batch per store, so competing proposals for an HCP are arbitrated.
     const plans: { pilot: Pilot; plan: Plan }[] = [];
     for (const pilot of pilots) {
@@ -549,6 +594,7 @@ export async function runArm(arm: ArmSpec, market: Market, workDir: string, prog
     insightToAction: Object.fromEntries(STAGES.map((s) => [s, summarise(stageSamples[s], HOUR_MS)])) as Record<Stage, Summary>,
     pilots: pilotTotals,
     content: { events: contentLog },
+    drift,
     performance: {
       wallSeconds: round(wallSeconds, 2), busySeconds: round(performance.eventLoopUtilization(eluStart).active / 1000, 2), decisions: decisions.length, decisionsPerSecond: Math.round(decisions.length / Math.max(0.001, phases.propose! / 1000)),
       phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, round(v / 1000, 2)])),
@@ -599,6 +645,8 @@ export async function runArm(arm: ArmSpec, market: Market, workDir: string, prog
     const exempt = plan.purpose !== "promotional";
     const at = d.touchAt ?? now;
     const week = weekOf(at);
+    const drifted = drift !== null && drift.reached && plan.pilot === drift.pilot && now >= driftAt;
+    const engagementFactor = drifted ? p.drift.engagementFactor : 1;
     // Ground truth at the moment it reaches the HCP.
     const kinds: ViolationKind[] = [];
     if (channel !== "field" && !consentTruth(hcp, channel, plan.purpose === "medical" ? "medical" : "promotional", now)) kinds.push("consent");
@@ -615,15 +663,18 @@ export async function runArm(arm: ArmSpec, market: Market, workDir: string, prog
     const events: { type: string; at: number; source: string }[] = [];
     if (plan.action === "field_suggestion" || plan.action === "visit_request") {
       const accepted = chance(responses, p.market.repAcceptance * (0.5 + 0.5 * hcp.affinity.field));
-      const r = state.deliver(hcp, { channel, topic: plan.topic, exempt, at: now }, responses);
+      const r = state.deliver(hcp, { channel, topic: plan.topic, exempt, at: now, engagementFactor }, responses);
       engaged = accepted && r.engaged;
       events.push({ type: accepted ? "suggestion_accepted" : "suggestion_dismissed", at: now + 4 * HOUR_MS, source: "crm" });
       if (engaged) events.push({ type: "visit_completed", at: now + DAY_MS, source: "crm" });
     } else {
-      const r = state.deliver(hcp, { channel, topic: plan.topic, exempt, at: now }, responses);
+      const r = state.deliver(hcp, { channel, topic: plan.topic, exempt, at: now, engagementFactor }, responses);
       engaged = r.engaged;
       unsubscribed = r.unsubscribed;
       const source = plan.action === "mi_response" ? "mi" : channel === "web" ? "web" : "esp";
+      // Scenario drift: the ESP and the portal report each delivery, as they would in production; the
+      // engagement monitor reads engaged per delivered. (Other scenarios leave them out: they count no rates in the store.)
+      if (drift && source !== "mi") events.push({ type: "delivered", at: now, source });
       if (engaged) events.push({ type: plan.action === "mi_response" ? "mi_answered" : channel === "web" ? "clicked" : "opened", at: now + exponential(responses, 2 * HOUR_MS), source });
       if (unsubscribed) events.push({ type: "unsubscribed", at: now + HOUR_MS, source });
     }
@@ -631,11 +682,16 @@ export async function runArm(arm: ArmSpec, market: Market, workDir: string, prog
     if (!exempt && plan.topic === hcp.favourite) onFavourite++;
     if (engaged && !exempt) weekly.engaged[week]!++;
     if (unsubscribed) weekly.unsubscribes[week]!++;
+    if (drift && drifted && !exempt) {
+      drift.touchesAfter++;
+      if (!engaged) drift.wastedTouches++;
+      if (unsubscribed) drift.unsubscribesAfter++;
+    }
     if (engaged) pilotTotals[plan.pilot]!.engaged++;
     pilotTotals[plan.pilot]!.delivered++;
     const decisionId = d.id;
     for (const e of events) {
-      const type = e.type === "unsubscribed" ? "unsubscribed" : e.type === "suggestion_accepted" || e.type === "suggestion_dismissed" ? null : "engaged";
+      const type = e.type === "unsubscribed" ? "unsubscribed" : e.type === "suggestion_accepted" || e.type === "suggestion_dismissed" || e.type === "delivered" ? null : "engaged";
       enqueue(ingestAt(e.source, e.at), {
         store: d.store,
         event: { id: `out-${++outcomeSeq}`, hcpId: hcp.id, type: e.type, source: e.source, occurredAt: new Date(e.at).toISOString(), decisionId },

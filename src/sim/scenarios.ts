@@ -48,6 +48,13 @@ export const SCENARIOS: readonly Scenario[] = [
       { name: "modular", label: "Upstream modular reuse", mode: "governed", params: withParams(base, (p) => void (p.content.mode = "modular")) },
     ],
   },
+  {
+    ...info("drift"),
+    arms: (base) => [
+      { name: "no-monitors", label: "No monitors", mode: "governed", params: base, drift: { monitors: false } },
+      { name: "auto-pause", label: "Monitors with auto-pause", mode: "governed", params: base, drift: { monitors: true } },
+    ],
+  },
 ];
 
 export function scenarioNamed(name: string): Scenario | null {

@@ -8,7 +8,7 @@
 // would lose a simulation, not a decision), and the simulated reviewers' passwords are stored at a token
 // scrypt work factor, so a signature does not cost 50 ms of real CPU. The signature path itself —
 // re-authentication, re-decision, audit — is the real one, and so is every transaction and rollback.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes, scryptSync } from "node:crypto";
 import { sql } from "kysely";
@@ -139,17 +139,34 @@ export function siloBundleFiles(pilot: PilotSpec): Record<string, string> {
   };
 }
 
+/** Scenario drift's monitors: the example's engagement-drop monitor alone (so no other monitor pauses a pilot), with its threshold and minEvents from the parameters. */
+export function driftMonitorsFile(minEvents: number, relativeDrop: number): string {
+  return [
+    "# The simulator's drift scenario: the example bundle's engagement-drop monitor, alone.",
+    "- id: engagement-drop",
+    "  metric: engagement_rate",
+    "  window: 7d",
+    "  baseline: 28d",
+    `  when: relative_drop > ${relativeDrop}`,
+    `  minEvents: ${minEvents}`,
+    "  action: pause",
+    "  agents: all",
+  ].join("\n");
+}
+
 /**
  * Opens one store of an arm: a copy of the seeded base under `dir`, with the bundle it decides under
- * (the company's example bundle, or a pilot's own) and a dispatcher whose every channel is the market.
+ * (the company's example bundle, a pilot's own, or the example with some files replaced when `onExample`) and a dispatcher whose every channel is the market.
  */
-export async function openSimStore(name: string, baseDir: string, dir: string, clock: ManualClock, bundle: Record<string, string> | null, approvedAtStart: readonly string[]): Promise<SimStore> {
+export async function openSimStore(name: string, baseDir: string, dir: string, clock: ManualClock, bundle: Record<string, string> | null, approvedAtStart: readonly string[], onExample = false): Promise<SimStore> {
   mkdirSync(dir, { recursive: true });
   for (const f of FILES) if (existsSync(join(baseDir, f))) copyFileSync(join(baseDir, f), join(dir, f));
   let governanceDir = EXAMPLE_BUNDLE_DIR;
   if (bundle) {
     governanceDir = join(dir, "bundle");
     mkdirSync(governanceDir, { recursive: true });
+    // `bundle` replaces files of the company's example bundle (its market overlays included).
+    if (onExample) cpSync(EXAMPLE_BUNDLE_DIR, governanceDir, { recursive: true });
     for (const [file, text] of Object.entries(bundle)) writeFileSync(join(governanceDir, file), text);
   }
   const ctx = await openContext({ dataDir: dir, governanceDir, clock, env: {} });

@@ -136,9 +136,13 @@ export class StewardClient {
     return this.post<T.Decision>("/v1/proposals", body, "always");
   }
 
-  /** Proposals competing for the same HCPs, arbitrated together (API.md). Keys are filled in as for `propose`. */
-  async proposeBatch(proposals: readonly T.BatchProposalInput[]): Promise<T.Decision[]> {
-    const body = { proposals: proposals.map((p) => ({ ...p, idempotencyKey: p.idempotencyKey ?? randomUUID() })) };
+  /**
+   * Proposals competing for the same HCPs, arbitrated together (API.md). Keys are filled in as for
+   * `propose`. `holdMs` (≤ 2000): the server waits that long for other callers' batches on the same HCPs
+   * and arbitrates them with this one (docs/governance-layers.md).
+   */
+  async proposeBatch(proposals: readonly T.BatchProposalInput[], options: { holdMs?: number } = {}): Promise<T.Decision[]> {
+    const body = { proposals: proposals.map((p) => ({ ...p, idempotencyKey: p.idempotencyKey ?? randomUUID() })), ...(options.holdMs !== undefined ? { holdMs: options.holdMs } : {}) };
     return (await this.post<{ decisions: T.Decision[] }>("/v1/proposals/batch", body, "always")).decisions;
   }
 
