@@ -8402,6 +8402,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    holdMs?: number;
                     proposals: {
                         /** @enum {string} */
                         action: "email" | "event_invite" | "mi_response" | "field_suggestion" | "visit_request" | "web_personalization";
