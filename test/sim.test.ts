@@ -113,6 +113,9 @@ describe("steward simulate", () => {
     // The simulator's own report agrees.
     expect(first.arms[1].violations.contact).toBe(0);
     expect(first.arms[0].violations.contactDetail.overCap).toBeGreaterThan(0);
+    // Nothing reaches an HCP through the governed portfolio that the company's bundle did not allow, by any kind
+    // (ground truth judges authority with the thresholds and content facts the gate itself reads).
+    expect(first.arms[1].violations.total).toBe(0);
   });
 });
 

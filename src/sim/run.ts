@@ -14,6 +14,7 @@ import { AppError } from "../shared/errors.ts";
 import type { ReviewerRole } from "../shared/vocabulary.ts";
 import type { Bundle } from "../governance/bundle.ts";
 import { evaluateAuthority } from "../governance/authority.ts";
+import { thresholdsInForce } from "../agents/thresholds.ts";
 import { proposeBatch, type BatchItem } from "../gate/service.ts";
 import { ingestEvents } from "../data/events.ts";
 import { approveReview, rejectReview } from "../reviews/queue.ts";
@@ -338,8 +339,10 @@ export async function runArm(arm: ArmSpec, market: Market, workDir: string, prog
     const verdict = evaluateAuthority(market.bundle.authority, {
       proposal: { action: plan.action, purpose: plan.purpose, channel: channelOfAction(plan.action), confidence: plan.confidence, expectedValue: plan.expectedValue, assetId: plan.assetId },
       hcp: { id: hcp.id, market: hcp.market, specialty: "cardiology", segment: hcp.segment, attributes: {} },
-      agent: { id: spec.id, owner: spec.owner, priority: spec.priority },
-      content: plan.assetId && risk ? { id: plan.assetId, riskClass: risk, product: "Lipravan", market: hcp.market, channel: channelOfAction(plan.action) } : null,
+      // The pilots keep the bundle's default thresholds, as the gate reads them for an agent that set none.
+      agent: { id: spec.id, owner: spec.owner, priority: spec.priority, ...(market.bundle.authority.tunables ? { thresholds: thresholdsInForce(market.bundle.authority.tunables, undefined) } : {}) },
+      // The simulated library carries no comparative wording (src/sim/content.ts), as its pre-review finds.
+      content: plan.assetId && risk ? { id: plan.assetId, riskClass: risk, product: "Lipravan", market: hcp.market, channel: channelOfAction(plan.action), comparative: false } : null,
       now: new Date(at),
     });
     if (verdict.outcome === "forbidden") return "violation";
